@@ -1,0 +1,33 @@
+// Shapes of the BFF's own routes (beyond the Open API paths it relays), shared by the BFF and the SPA.
+import { Type, type Static } from 'typebox'
+
+export const Me = Type.Object({
+  openid: Type.String(),
+  uid: Type.String(),
+  /** Demo users carry a nickname on the sandbox; the real cloud knows none with snsapi_base. */
+  nickname: Type.Union([Type.String(), Type.Null()]),
+})
+export type Me = Static<typeof Me>
+
+/**
+ * Error body of every BFF route. Open API failures keep Gizwits' fields; `message` is for the user,
+ * in the language of the request (`Accept-Language`, zh-CN by default).
+ */
+export const ApiErrorBody = Type.Object({
+  error_code: Type.Union([Type.Number(), Type.String()]),
+  error_message: Type.String(),
+  detail_message: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+})
+export type ApiErrorBody = Static<typeof ApiErrorBody>
+
+export const Health = Type.Object({ status: Type.Literal('ok'), uptime_s: Type.Number() })
+export type Health = Static<typeof Health>
+
+/** Languages the product speaks, first is the default. */
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+
+/** Cookie names. The sandbox runs on another port of the same host and browsers share cookies across ports. */
+export const SESSION_COOKIE = 'h5_session'
+export const OAUTH_STATE_COOKIE = 'h5_oauth_state'

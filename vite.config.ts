@@ -1,0 +1,47 @@
+import { fileURLToPath, URL } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { VantResolver } from '@vant/auto-import-resolver'
+import Components from 'unplugin-vue-components/vite'
+import { defineConfig } from 'vitest/config'
+
+const bffPort = Number(process.env.PORT ?? 8080)
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    // Vant per component: each <van-*> tag imports only that component and its style.
+    Components({ resolvers: [VantResolver()], dts: false }),
+  ],
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '@shared': fileURLToPath(new URL('./src/shared', import.meta.url)),
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': `http://127.0.0.1:${bffPort}`,
+      '/auth': `http://127.0.0.1:${bffPort}`,
+      '/healthz': `http://127.0.0.1:${bffPort}`,
+      '/ws': { target: `ws://127.0.0.1:${bffPort}`, ws: true },
+    },
+  },
+  build: { outDir: 'dist', sourcemap: true },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'server', environment: 'node', include: ['test/server/**/*.test.ts', 'test/sandbox/**/*.test.ts'], testTimeout: 15000 },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'], testTimeout: 60000, hookTimeout: 60000, fileParallelism: false },
+      },
+    ],
+  },
+})
