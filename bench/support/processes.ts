@@ -1,0 +1,90 @@
+// The sandbox and the BFF as two processes, the BFF configured exactly as for the real clouds (explicit bases,
+// secrets and product keys), so a benchmark measures the production code path and each process's own memory.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../../test/support/free-port'
+
+export interface RunningProcess { url: string; child: ChildProcess; stop: () => Promise<void> }
+
+const root = join(import.meta.dirname, '..', '..')
+
+export async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${log()}`)
+    try {
+      if ((await fetch(url)).status < 500) return
+    } catch {
+      // not yet listening
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`${url} did not come up:\n${log()}`)
+}
+
+export async function startProcess(script: string, env: Record<string, string>, probeUrl: string, url: string): Promise<RunningProcess> {
+  let log = ''
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk) => (log += chunk))
+  child.stderr?.on('data', (chunk) => (log += chunk))
+  await waitUntilUp(probeUrl, child, () => log)
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    },
+  }
+}
+
+export interface SandboxAndBff { sandbox: RunningProcess; bff: RunningProcess; stop: () => Promise<void> }
+
+export async function startSandboxAndBff(): Promise<SandboxAndBff> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'h5-bench-'))
+  const sandboxPort = await freePort()
+  const bffPort = await freePort()
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
+  const sandbox = await startProcess(
+    'server/sandbox/main.ts',
+    { SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, SANDBOX_BEHAVIOUR: 'still' },
+    `${sandboxUrl}/sandbox/products`,
+    sandboxUrl,
+  )
+  const products = (await (await fetch(`${sandboxUrl}/sandbox/products`)).json()) as Array<{ product_key: string; product_secret: string }>
+  const bffUrl = `http://localhost:${bffPort}`
+  const bff = await startProcess(
+    'server/main.ts',
+    {
+      PORT: String(bffPort),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+      GIZWITS_API_BASE: sandboxUrl,
+      GIZWITS_PRODUCTS: products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
+      WECHAT_API_BASE: sandboxUrl,
+      WECHAT_OPEN_BASE: `http://localhost:${sandboxPort}`,
+      PUBLIC_URL: bffUrl,
+    },
+    `${bffUrl}/healthz`,
+    bffUrl,
+  )
+  return {
+    sandbox,
+    bff,
+    stop: async () => {
+      await bff.stop()
+      await sandbox.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
