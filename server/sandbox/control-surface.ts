@@ -1,0 +1,59 @@
+// The sandbox's own control surface for tests and demos (its port only): look at the world and change it by hand.
+import type { FastifyInstance } from 'fastify'
+import type { Attrs } from '@shared/open-api'
+import { rejectValue } from './device-rules'
+import type { GizwitsWs } from './gizwits-ws'
+import type { World } from './world'
+
+export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs }): Promise<void> {
+  const { world } = options
+  const notFound = (did: string) => ({ error: 'device_not_found', message: `no sandbox device ${did}; see GET /sandbox/devices` })
+
+  app.get('/sandbox/products', async () =>
+    [...world.products.values()].map((p) => ({ product_key: p.definition.product_key, product_secret: p.secret, name: p.definition.name })),
+  )
+
+  app.get('/sandbox/devices', async () =>
+    [...world.devices.values()].map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key, passcode: d.seed.passcode, online: d.online })),
+  )
+
+  app.post('/sandbox/devices/:did/report', async (request, reply) => {
+    const { did } = request.params as { did: string }
+    const device = world.devices.get(did)
+    if (!device) return reply.status(404).send(notFound(did))
+    const attrs = (request.body as { attrs?: unknown } | undefined)?.attrs
+    if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs) || Object.keys(attrs).length === 0) {
+      return reply.status(400).send({ error: 'bad_attrs', message: 'body must be {"attrs":{name: value, ...}} in display values' })
+    }
+    for (const [name, value] of Object.entries(attrs)) {
+      const attr = device.product.attrs.find((candidate) => candidate.name === name)
+      const problem = attr ? rejectValue(attr, value, 'ws') : `unknown datapoint ${name}`
+      if (problem) return reply.status(400).send({ error: 'bad_attrs', message: problem })
+    }
+    if (!device.online) return reply.status(409).send({ error: 'device_offline', message: 'an offline device cannot report; bring it online first' })
+    world.report(did, attrs as Attrs)
+    return { did, attrs: device.attrs }
+  })
+
+  app.post('/sandbox/devices/:did/online', async (request, reply) => {
+    const { did } = request.params as { did: string }
+    if (!world.devices.has(did)) return reply.status(404).send(notFound(did))
+    const online = (request.body as { online?: unknown } | undefined)?.online
+    if (typeof online !== 'boolean') return reply.status(400).send({ error: 'bad_online', message: 'body must be {"online": true|false}' })
+    world.setOnline(did, online)
+    return { did, online }
+  })
+
+  app.post('/sandbox/clock', async (request, reply) => {
+    const advance = (request.body as { advance_s?: unknown } | undefined)?.advance_s
+    if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) return reply.status(400).send({ error: 'bad_advance', message: 'body must be {"advance_s": seconds ≥ 0}' })
+    world.clock.advance(advance)
+    return { now: world.clock.nowS() }
+  })
+
+  app.post('/sandbox/ws/kick', async (request, reply) => {
+    const uid = (request.body as { uid?: unknown } | undefined)?.uid
+    if (typeof uid !== 'string' || !uid) return reply.status(400).send({ error: 'bad_uid', message: 'body must be {"uid": "..."}' })
+    return { uid, sockets: options.ws().kick(uid) }
+  })
+}

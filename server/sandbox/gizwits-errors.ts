@@ -1,0 +1,36 @@
+// Open API errors as the cloud sends them: integer error_code, the table's error_message, detail_message, and
+// the HTTP status the cloud uses for each code (research/gizwits.md §2.3).
+import type { FastifyReply } from 'fastify'
+import type { GizwitsErrorBody } from '@shared/open-api'
+
+const ERRORS: Record<number, [status: number, message: string]> = {
+  9001: [400, 'mac already registered!'],
+  9002: [400, 'product_key invalid'],
+  9003: [400, 'appid invalid'],
+  9004: [400, 'token invalid!'],
+  9005: [400, 'user not exist'],
+  9006: [400, 'token expired'],
+  9008: [500, 'server error'],
+  9014: [404, 'device not found!'],
+  9015: [400, 'form invalid!'],
+  9016: [400, 'did or passcode invalid!'],
+  9017: [401, 'device not bound!'],
+  9021: [400, 'send command failed!'],
+  9025: [400, 'attr invalid!'],
+  9041: [429, 'request was throttled'],
+  9042: [400, 'device offline!'],
+  9043: [400, 'X-Gizwits-Timestamp invalid!'],
+  9044: [400, 'X-Gizwits-Signature invalid!'],
+}
+
+export class GizwitsFailure extends Error {
+  constructor(readonly code: number, readonly detail: string | null = null) {
+    super(ERRORS[code]?.[1] ?? 'server error')
+  }
+}
+
+export function sendFailure(reply: FastifyReply, failure: GizwitsFailure): FastifyReply {
+  const [status, message] = ERRORS[failure.code] ?? [500, 'server error']
+  const body: GizwitsErrorBody = { error_code: failure.code, error_message: message, detail_message: failure.detail }
+  return reply.status(status).send(body)
+}

@@ -1,0 +1,208 @@
+// The Gizwits Open API paths the product uses, with seed 003's shapes, headers and errors.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Attrs, AttrValue, BoundDevice } from '@shared/open-api'
+import { fromWire, rejectWrite, toRest } from './device-rules'
+import { GizwitsFailure } from './gizwits-errors'
+import type { DeviceSimulator } from './simulator'
+import type { BindingRow } from './store'
+import type { World } from './world'
+
+export interface GizwitsHttpOptions {
+  world: World
+  simulator: DeviceSimulator
+  appId: string
+  /** Where bindings say the app WebSocket is. */
+  endpoint: () => { host: string; wsPort: number }
+}
+
+const SIGNATURE_SKEW_S = 300
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function objectBody(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new GizwitsFailure(9015, 'body must be a JSON object')
+  return body as Record<string, unknown>
+}
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new GizwitsFailure(9015, `${key} must be a string`)
+  return value
+}
+
+export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOptions): Promise<void> {
+  const { world, simulator } = options
+
+  const checkApp = (request: FastifyRequest) => {
+    if (header(request, 'X-Gizwits-Application-Id') !== options.appId) throw new GizwitsFailure(9003)
+  }
+
+  const userOf = (request: FastifyRequest): string => {
+    checkApp(request)
+    const result = world.checkToken(header(request, 'X-Gizwits-User-token'))
+    if (result === 'invalid') throw new GizwitsFailure(9004)
+    if (result === 'expired') throw new GizwitsFailure(9006)
+    return result.uid
+  }
+
+  const boundDevice = (uid: string, did: string): { binding: BindingRow } => {
+    if (!world.devices.has(did)) throw new GizwitsFailure(9014)
+    const binding = world.binding(uid, did)
+    if (!binding) throw new GizwitsFailure(9017)
+    return { binding }
+  }
+
+  const deviceJson = (binding: BindingRow): BoundDevice => {
+    const device = world.devices.get(binding.did)!
+    const { host, wsPort } = options.endpoint()
+    return {
+      product_key: device.seed.product_key,
+      did: device.seed.did,
+      mac: device.seed.mac,
+      is_online: device.online,
+      passcode: device.seed.passcode,
+      host,
+      port: 1883,
+      port_s: 8883,
+      ws_port: wsPort,
+      // The sandbox speaks no TLS; this is the cloud's usual wss port, reported for shape only.
+      wss_port: 8880,
+      remark: binding.remark,
+      is_disabled: false,
+      type: 'normal',
+      dev_alias: binding.dev_alias,
+      dev_label: JSON.parse(binding.dev_label) as string[],
+      role: binding.role,
+      product_name: device.product.definition.name,
+      proto_ver: '04',
+      wifi_soft_version: '04020020',
+      is_sandbox: true,
+    }
+  }
+
+  app.post('/app/users', async (request, reply) => {
+    checkApp(request)
+    const body = objectBody(request)
+    const phoneId = optionalString(body, 'phone_id')
+    if (!phoneId || phoneId.length > 128) throw new GizwitsFailure(9015, 'phone_id is required for anonymous users')
+    const { uid } = world.userForPhoneId(phoneId)
+    return reply.status(201).send(world.issueToken(uid))
+  })
+
+  app.get('/app/users', async (request) => {
+    const uid = userOf(request)
+    const profile = world.userProfile(uid)
+    if (!profile) throw new GizwitsFailure(9005)
+    return { uid, username: '', phone: '', email: '', name: '', gender: 'N', birthday: '', address: '', lang: profile.lang, remark: '', is_anonymous: profile.phone_id !== null }
+  })
+
+  app.get('/app/bindings', async (request) => {
+    const uid = userOf(request)
+    const query = request.query as Record<string, string | undefined>
+    const limit = query.limit === undefined ? 20 : Number(query.limit)
+    const skip = query.skip === undefined ? 0 : Number(query.skip)
+    if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(skip) || skip < 0) throw new GizwitsFailure(9015, 'limit and skip must be whole numbers')
+    return { devices: world.bindingsOf(uid).slice(skip, skip + limit).map(deviceJson) }
+  })
+
+  app.post('/app/bind_mac', async (request, reply) => {
+    const uid = userOf(request)
+    const body = objectBody(request)
+    const productKey = optionalString(body, 'product_key')
+    const mac = optionalString(body, 'mac')
+    if (!productKey || !mac) throw new GizwitsFailure(9015, 'product_key and mac are required')
+    const product = world.products.get(productKey)
+    if (!product) throw new GizwitsFailure(9002)
+    const timestamp = header(request, 'X-Gizwits-Timestamp') ?? ''
+    if (!/^\d+$/.test(timestamp) || Math.abs(world.clock.nowS() - Number(timestamp)) > SIGNATURE_SKEW_S) throw new GizwitsFailure(9043)
+    const expected = createHash('md5').update(product.secret + timestamp).digest('hex')
+    const given = Buffer.from(header(request, 'X-Gizwits-Signature') ?? '')
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw new GizwitsFailure(9044)
+    const device = world.deviceByMac(productKey, mac)
+    if (!device) throw new GizwitsFailure(9014)
+    const existing = world.binding(uid, device.seed.did)
+    const firstBinder = world.usersBoundTo(device.seed.did).length === 0
+    const role = existing?.role ?? (body.set_owner === 1 ? 'owner' : firstBinder ? 'special' : 'normal')
+    const binding = world.bind(uid, device.seed.did, { role, dev_alias: optionalString(body, 'dev_alias'), remark: optionalString(body, 'remark') })
+    return reply.status(201).send(deviceJson(binding))
+  })
+
+  app.delete('/app/bindings', async (request) => {
+    const uid = userOf(request)
+    const body = objectBody(request)
+    if (!Array.isArray(body.devices)) throw new GizwitsFailure(9015, 'devices must be an array')
+    const success: string[] = []
+    const failed: string[] = []
+    for (const item of body.devices as Array<{ did?: unknown }>) {
+      const did = typeof item?.did === 'string' ? item.did : ''
+      ;(did && world.unbind(uid, did) ? success : failed).push(did)
+    }
+    return { success, failed }
+  })
+
+  app.put('/app/bindings/:did', async (request) => {
+    const uid = userOf(request)
+    const { did } = request.params as { did: string }
+    boundDevice(uid, did)
+    const body = objectBody(request)
+    const remark = optionalString(body, 'remark')
+    const devAlias = optionalString(body, 'dev_alias')
+    const devLabel = body.dev_label
+    if (devLabel !== undefined && !(Array.isArray(devLabel) && devLabel.every((label) => typeof label === 'string'))) throw new GizwitsFailure(9015, 'dev_label must be an array of strings')
+    if (remark === undefined && devAlias === undefined && devLabel === undefined) throw new GizwitsFailure(9015, 'give remark, dev_alias or dev_label')
+    const updated = world.updateBinding(uid, did, { remark, dev_alias: devAlias, dev_label: devLabel as string[] | undefined })
+    return { did, remark: updated.remark, dev_alias: updated.dev_alias, dev_label: JSON.parse(updated.dev_label) as string[] }
+  })
+
+  app.get('/app/devices/:did', async (request) => {
+    const uid = userOf(request)
+    const { did } = request.params as { did: string }
+    return deviceJson(boundDevice(uid, did).binding)
+  })
+
+  app.get('/app/datapoint', async (request) => {
+    checkApp(request)
+    const productKey = (request.query as Record<string, string | undefined>).product_key
+    const product = productKey ? world.products.get(productKey) : undefined
+    if (!product) throw new GizwitsFailure(9002)
+    return product.definition
+  })
+
+  app.get('/app/devdata/:did/latest', async (request) => {
+    const uid = userOf(request)
+    const { did } = request.params as { did: string }
+    boundDevice(uid, did)
+    const device = world.devices.get(did)!
+    const recent = world.clock.nowS() - device.updatedAt < 24 * 3600
+    return { did, updated_at: recent ? device.updatedAt : 0, attr: recent ? toRest(device.product.attrs, device.attrs) : {} }
+  })
+
+  app.post('/app/control/:did', async (request) => {
+    const uid = userOf(request)
+    const { did } = request.params as { did: string }
+    boundDevice(uid, did)
+    const body = objectBody(request)
+    const device = world.devices.get(did)!
+    const attrs = body.attrs
+    if (attrs === undefined && body.raw === undefined) throw new GizwitsFailure(9015, 'give attrs or raw')
+    if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs) || Object.keys(attrs).length === 0)) throw new GizwitsFailure(9015, 'attrs must be an object')
+    const values: Attrs = {}
+    for (const [name, value] of Object.entries((attrs ?? {}) as Record<string, AttrValue>)) {
+      const attr = world.attrDef(did, name)
+      const problem = rejectWrite(attr, value, 'rest')
+      if (problem) throw new GizwitsFailure(9025, problem)
+      values[name] = fromWire(attr!, value, 'rest')
+    }
+    if (!device.online) throw new GizwitsFailure(9042)
+    if (Object.keys(values).length > 0) simulator.write(did, values)
+    return {}
+  })
+
+  app.get('/status', async () => ({ status: { version: '2.15.1-sandbox' } }))
+}

@@ -1,0 +1,31 @@
+// Runs the sandbox on its own: `npm run sandbox`.
+import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from './demo-defaults'
+import { startSandbox } from './sandbox'
+
+const env = process.env
+const port = Number(env.SANDBOX_PORT ?? 8081)
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`SANDBOX_PORT must be a port number, got "${env.SANDBOX_PORT}"`)
+  process.exit(1)
+}
+const behaviour = env.SANDBOX_BEHAVIOUR ?? 'live'
+if (behaviour !== 'live' && behaviour !== 'still') {
+  console.error(`SANDBOX_BEHAVIOUR must be "live" or "still", got "${behaviour}"`)
+  process.exit(1)
+}
+const dataDir = env.DATA_DIR ?? './data'
+mkdirSync(dataDir, { recursive: true })
+
+const sandbox = await startSandbox({
+  port,
+  host: env.SANDBOX_HOST ?? '127.0.0.1',
+  dataFile: join(dataDir, 'sandbox.db'),
+  gizwitsAppId: env.GIZWITS_APP_ID || DEMO_GIZWITS_APP_ID,
+  wechatAppId: env.WECHAT_APP_ID || DEMO_WECHAT_APP_ID,
+  wechatAppSecret: env.WECHAT_APP_SECRET || DEMO_WECHAT_APP_SECRET,
+  behaviour,
+})
+console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}`)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sandbox.close().then(() => process.exit(0)))

@@ -1,0 +1,85 @@
+// The sandbox: Gizwits (Open API, app WebSocket, virtual devices) and WeChat OAuth on one port of this machine.
+import cookie from '@fastify/cookie'
+import websocket from '@fastify/websocket'
+import Fastify, { type FastifyError } from 'fastify'
+import { SandboxClock } from './clock'
+import { controlSurface } from './control-surface'
+import { GizwitsFailure, sendFailure } from './gizwits-errors'
+import { gizwitsHttp } from './gizwits-http'
+import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
+import { loadProducts } from './products'
+import { DeviceSimulator, type Behaviour } from './simulator'
+import { openSandboxStore } from './store'
+import { wechatOauth } from './wechat-oauth'
+import { World } from './world'
+
+export interface SandboxOptions {
+  /** 0 picks a free port. */
+  port?: number
+  host?: string
+  /** SQLite file of the sandbox's own store; ':memory:' for tests. */
+  dataFile?: string
+  gizwitsAppId: string
+  wechatAppId: string
+  wechatAppSecret: string
+  /** Hostnames allowed in OAuth redirect_uri (WeChat's 网页授权域名). */
+  oauthDomains?: string[]
+  behaviour?: Behaviour
+  reportDelayMs?: number
+  heartbeatGraceMs?: number
+  log?: boolean
+}
+
+export interface Sandbox {
+  url: string
+  port: number
+  products: Array<{ product_key: string; product_secret: string; name: string }>
+  close: () => Promise<void>
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const behaviour = options.behaviour ?? 'live'
+  const host = options.host ?? '127.0.0.1'
+  const db = openSandboxStore(options.dataFile ?? ':memory:')
+  const clock = new SandboxClock()
+  const world = new World(db, loadProducts(), clock)
+  const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
+  const simulator = new DeviceSimulator(world, behaviour, delay)
+
+  const app = Fastify({ logger: options.log ? { level: 'info' } : false })
+  await app.register(cookie)
+  await app.register(websocket)
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof GizwitsFailure) return sendFailure(reply, error)
+    if (request.url.startsWith('/app/') && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(9015, error.message))
+    request.log.error(error)
+    return reply.status(error.statusCode ?? 500).send({ error: 'sandbox_error', message: error.message })
+  })
+
+  let listening = { host, wsPort: options.port ?? 8081 }
+  let ws: GizwitsWs | undefined
+  await app.register(async (scope) => {
+    await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
+    ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
+    await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
+    await controlSurface(scope, { world, ws: () => ws! })
+  })
+
+  await app.listen({ port: options.port ?? 8081, host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8081)
+  listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
+  simulator.start()
+
+  return {
+    url: `http://${listening.host}:${port}`,
+    port,
+    products: [...world.products.values()].map((p) => ({ product_key: p.definition.product_key, product_secret: p.secret, name: p.definition.name })),
+    close: async () => {
+      simulator.stop()
+      ws?.close()
+      await app.close()
+      db.close()
+    },
+  }
+}

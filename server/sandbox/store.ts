@@ -1,0 +1,25 @@
+// The sandbox's own SQLite store: Gizwits users and tokens, bindings, device state, WeChat demo users.
+import Database from 'better-sqlite3'
+
+export interface BindingRow {
+  uid: string
+  did: string
+  role: 'special' | 'owner' | 'guest' | 'normal'
+  dev_alias: string
+  remark: string
+  dev_label: string
+}
+
+export function openSandboxStore(file: string): Database.Database {
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS users (uid TEXT PRIMARY KEY, phone_id TEXT UNIQUE, lang TEXT NOT NULL DEFAULT 'zh-cn', created_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, uid TEXT NOT NULL, expire_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS bindings (uid TEXT NOT NULL, did TEXT NOT NULL, role TEXT NOT NULL, dev_alias TEXT NOT NULL DEFAULT '',
+      remark TEXT NOT NULL DEFAULT '', dev_label TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL, PRIMARY KEY (uid, did));
+    CREATE TABLE IF NOT EXISTS device_state (did TEXT PRIMARY KEY, attrs TEXT NOT NULL, online INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS wechat_users (openid TEXT PRIMARY KEY, nickname TEXT NOT NULL, created_at INTEGER NOT NULL);
+  `)
+  return db
+}

@@ -1,0 +1,134 @@
+// WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave (research/wechat.md §1).
+// Who "is in WeChat" is the sandbox cookie below; with it snsapi_base is silent, without it a picker asks.
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type Database from 'better-sqlite3'
+import type { SandboxClock } from './clock'
+
+export const IDENTITY_COOKIE = 'sbx_wechat_openid'
+const CODE_LIFETIME_S = 300
+
+export interface WechatOauthOptions {
+  db: Database.Database
+  clock: SandboxClock
+  appId: string
+  appSecret: string
+  oauthDomains: string[]
+}
+
+interface IssuedCode { openid: string; appid: string; scope: string; expiresAt: number; used: boolean }
+
+const rid = () => `rid: ${randomBytes(6).toString('hex')}-${randomBytes(4).toString('hex')}`
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>
+body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#ededed;color:#111}
+header{background:#f7f7f7;padding:12px 16px;text-align:center;font-weight:600;border-bottom:1px solid #ddd}
+main{padding:16px}.card{background:#fff;border-radius:8px;padding:16px;margin-bottom:12px}
+a.user,button{display:block;width:100%;box-sizing:border-box;padding:12px 16px;margin:8px 0;border-radius:8px;border:0;background:#07c160;color:#fff;font-size:16px;text-align:center;text-decoration:none}
+input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #ccc;border-radius:6px;font-size:16px}.muted{color:#888;font-size:13px}
+.error{color:#fa5151;font-size:20px;text-align:center;margin-top:40px}</style></head><body><header>${escapeHtml(title)}</header><main>${body}</main></body></html>`
+}
+
+/** WeChat shows authorize errors as a page with a code, not as JSON. */
+function errorPage(reply: FastifyReply, code: number, text: string): FastifyReply {
+  return reply.status(200).type('text/html; charset=utf-8').send(page('微信登录', `<p class="error">${code}</p><p style="text-align:center">${escapeHtml(text)}</p>`))
+}
+
+export async function wechatOauth(app: FastifyInstance, options: WechatOauthOptions): Promise<void> {
+  const codes = new Map<string, IssuedCode>()
+  const { db, clock } = options
+
+  const users = () => db.prepare('SELECT openid, nickname FROM wechat_users ORDER BY rowid').all() as Array<{ openid: string; nickname: string }>
+  const knownUser = (openid: string) => db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(openid) !== undefined
+
+  app.get('/connect/oauth2/authorize', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>
+    if (!query.appid) return errorPage(reply, 10012, 'appid 不能为空')
+    if (query.appid !== options.appId) return errorPage(reply, 10016, '不支持此 appid')
+    if (!query.redirect_uri) return errorPage(reply, 10011, 'redirect_uri 不能为空')
+    let redirect: URL
+    try {
+      redirect = new URL(query.redirect_uri)
+    } catch {
+      return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
+    }
+    if (!options.oauthDomains.includes(redirect.hostname)) return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
+    if (query.response_type !== 'code') return errorPage(reply, 10004, 'response_type 错误')
+    if (!query.scope) return errorPage(reply, 10010, 'scope 不能为空')
+    if (query.scope !== 'snsapi_base' && query.scope !== 'snsapi_userinfo') return errorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
+    if (!query.state) return errorPage(reply, 10013, 'state 不能为空')
+    if (!/^[a-zA-Z0-9]{1,128}$/.test(query.state)) return errorPage(reply, 10013, 'state 只能是字母和数字，最长 128 字节')
+
+    const openid = request.cookies[IDENTITY_COOKIE]
+    if (!openid || !knownUser(openid)) {
+      const back = encodeURIComponent(request.url)
+      const list = users()
+        .map((user) => `<a class="user" href="/sandbox/wechat/identity?openid=${encodeURIComponent(user.openid)}&next=${back}">${escapeHtml(user.nickname)}</a>`)
+        .join('')
+      return reply.type('text/html; charset=utf-8').send(page('微信（沙箱）',
+        `<div class="card"><p>这是本机的微信替身。请选择以哪位微信用户打开应用：</p>${list}</div>
+<div class="card"><form method="get" action="/sandbox/wechat/new-user"><input type="hidden" name="next" value="${escapeHtml(request.url)}">
+<p>或者新建一位用户：</p><input name="nickname" maxlength="20" required placeholder="昵称"><button type="submit">新建并进入</button></form>
+<p class="muted">真实微信里，从公众号菜单进入时这一步是静默的。</p></div>`))
+    }
+    const code = randomBytes(16).toString('hex')
+    codes.set(code, { openid, appid: options.appId, scope: query.scope, expiresAt: clock.nowS() + CODE_LIFETIME_S, used: false })
+    redirect.searchParams.set('code', code)
+    redirect.searchParams.set('state', query.state)
+    return reply.redirect(redirect.toString(), 302)
+  })
+
+  app.get('/sns/oauth2/access_token', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
+    if (query.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
+    if (query.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.code) return { errcode: 41008, errmsg: `missing code, ${rid()}` }
+    const issued = codes.get(query.code)
+    if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: 40029, errmsg: `invalid code, ${rid()}` }
+    if (issued.used) return { errcode: 40163, errmsg: `code been used, ${rid()}` }
+    issued.used = true
+    return {
+      access_token: randomBytes(24).toString('hex'),
+      expires_in: 7200,
+      refresh_token: randomBytes(24).toString('hex'),
+      openid: issued.openid,
+      scope: issued.scope,
+    }
+  })
+
+  const safeNext = (next: string | undefined): string | null => {
+    if (!next) return null
+    if (next.startsWith('/') && !next.startsWith('//')) return next
+    try {
+      const url = new URL(next)
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null
+    } catch {
+      return null
+    }
+  }
+
+  app.get('/sandbox/wechat/identity', async (request, reply) => {
+    const { openid, next } = request.query as Record<string, string | undefined>
+    if (!openid || !knownUser(openid)) return reply.status(404).send({ error: 'unknown_user', message: `no sandbox WeChat user ${openid ?? ''}; see GET /sandbox/users` })
+    reply.setCookie(IDENTITY_COOKIE, openid, { path: '/', httpOnly: true, sameSite: 'lax' })
+    const target = safeNext(next)
+    return target ? reply.redirect(target, 302) : { openid }
+  })
+
+  app.get('/sandbox/wechat/new-user', async (request, reply) => {
+    const { nickname, next } = request.query as Record<string, string | undefined>
+    const name = (nickname ?? '').trim()
+    if (!name || name.length > 20) return reply.status(400).type('text/html; charset=utf-8').send(page('微信（沙箱）', '<p class="error">请填写 1–20 个字的昵称</p>'))
+    const openid = `oSbx_${randomBytes(12).toString('base64url').slice(0, 23)}`
+    db.prepare('INSERT INTO wechat_users (openid, nickname, created_at) VALUES (?, ?, ?)').run(openid, name, clock.nowS())
+    reply.setCookie(IDENTITY_COOKIE, openid, { path: '/', httpOnly: true, sameSite: 'lax' })
+    const target = safeNext(next)
+    return target ? reply.redirect(target, 302) : { openid }
+  })
+
+  app.get('/sandbox/users', async () => users())
+}

@@ -1,0 +1,194 @@
+// The sandbox's state and its events: users, tokens, bindings, virtual devices. Every change goes through here,
+// so the REST API, the WebSocket and the control surface always agree.
+import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type Database from 'better-sqlite3'
+import type { AttrItem, Attrs, AttrValue } from '@shared/open-api'
+import type { SandboxClock } from './clock'
+import { initialValue } from './device-rules'
+import type { SandboxProduct } from './products'
+import { SEED_DEVICES, SEED_USERS, type SeedDevice } from './seed'
+import type { BindingRow } from './store'
+
+export const TOKEN_LIFETIME_S = 7 * 24 * 3600
+
+export interface DeviceState {
+  seed: SeedDevice
+  product: SandboxProduct
+  attrs: Attrs
+  online: boolean
+  updatedAt: number
+}
+
+export interface WorldEvents {
+  report: [did: string, attrs: Attrs, reply?: { uid: string; connectionId: number; sn: number }]
+  online: [did: string, online: boolean]
+  binding: [uid: string, did: string, bind: boolean]
+}
+
+const hex32 = () => randomBytes(16).toString('hex')
+
+export class World extends EventEmitter<WorldEvents> {
+  readonly devices = new Map<string, DeviceState>()
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly products: Map<string, SandboxProduct>,
+    readonly clock: SandboxClock,
+  ) {
+    super()
+    this.setMaxListeners(0)
+    this.load()
+  }
+
+  private load(): void {
+    const saved = new Map(
+      (this.db.prepare('SELECT did, attrs, online, updated_at FROM device_state').all() as Array<{ did: string; attrs: string; online: number; updated_at: number }>)
+        .map((row) => [row.did, row]),
+    )
+    for (const seed of SEED_DEVICES) {
+      const product = this.products.get(seed.product_key)
+      if (!product) throw new Error(`seed device ${seed.did} has unknown product ${seed.product_key}`)
+      const row = saved.get(seed.did)
+      const attrs: Attrs = Object.fromEntries(product.attrs.map((attr) => [attr.name, initialValue(attr)]))
+      if (row) Object.assign(attrs, JSON.parse(row.attrs) as Attrs)
+      else Object.assign(attrs, startingValues(product.definition.name))
+      this.devices.set(seed.did, { seed, product, attrs, online: row ? row.online === 1 : seed.online, updatedAt: row?.updated_at ?? this.clock.nowS() })
+      if (!row) this.persist(seed.did)
+    }
+    if ((this.db.prepare('SELECT COUNT(*) AS n FROM wechat_users').get() as { n: number }).n === 0) this.seedUsers()
+  }
+
+  private seedUsers(): void {
+    const now = this.clock.nowS()
+    for (const user of SEED_USERS) {
+      this.db.prepare('INSERT INTO wechat_users (openid, nickname, created_at) VALUES (?, ?, ?)').run(user.openid, user.nickname, now)
+      const { uid } = this.userForPhoneId(user.openid)
+      for (const binding of user.bindings) {
+        this.db
+          .prepare('INSERT INTO bindings (uid, did, role, dev_alias, remark, dev_label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(uid, binding.did, binding.role, binding.dev_alias, binding.remark ?? '', '[]', now)
+      }
+    }
+  }
+
+  private persist(did: string): void {
+    const device = this.devices.get(did)!
+    this.db
+      .prepare('INSERT INTO device_state (did, attrs, online, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(did) DO UPDATE SET attrs = excluded.attrs, online = excluded.online, updated_at = excluded.updated_at')
+      .run(did, JSON.stringify(device.attrs), device.online ? 1 : 0, device.updatedAt)
+  }
+
+  // ---- users and tokens ----
+
+  userForPhoneId(phoneId: string): { uid: string } {
+    const existing = this.db.prepare('SELECT uid FROM users WHERE phone_id = ?').get(phoneId) as { uid: string } | undefined
+    if (existing) return existing
+    const uid = hex32()
+    this.db.prepare('INSERT INTO users (uid, phone_id, created_at) VALUES (?, ?, ?)').run(uid, phoneId, this.clock.nowS())
+    return { uid }
+  }
+
+  issueToken(uid: string): { uid: string; token: string; expire_at: number } {
+    const token = hex32()
+    const expireAt = this.clock.nowS() + TOKEN_LIFETIME_S
+    this.db.prepare('INSERT INTO tokens (token, uid, expire_at) VALUES (?, ?, ?)').run(token, uid, expireAt)
+    return { uid, token, expire_at: expireAt }
+  }
+
+  /** The uid a token belongs to, or why not. */
+  checkToken(token: string | undefined): { uid: string } | 'invalid' | 'expired' {
+    if (!token) return 'invalid'
+    const row = this.db.prepare('SELECT uid, expire_at FROM tokens WHERE token = ?').get(token) as { uid: string; expire_at: number } | undefined
+    if (!row) return 'invalid'
+    if (row.expire_at <= this.clock.nowS()) return 'expired'
+    return { uid: row.uid }
+  }
+
+  userProfile(uid: string): { uid: string; phone_id: string | null; lang: string } | undefined {
+    return this.db.prepare('SELECT uid, phone_id, lang FROM users WHERE uid = ?').get(uid) as { uid: string; phone_id: string | null; lang: string } | undefined
+  }
+
+  // ---- bindings ----
+
+  bindingsOf(uid: string): BindingRow[] {
+    return this.db.prepare('SELECT uid, did, role, dev_alias, remark, dev_label FROM bindings WHERE uid = ? ORDER BY rowid').all(uid) as BindingRow[]
+  }
+
+  binding(uid: string, did: string): BindingRow | undefined {
+    return this.db.prepare('SELECT uid, did, role, dev_alias, remark, dev_label FROM bindings WHERE uid = ? AND did = ?').get(uid, did) as BindingRow | undefined
+  }
+
+  usersBoundTo(did: string): string[] {
+    return (this.db.prepare('SELECT uid FROM bindings WHERE did = ?').all(did) as Array<{ uid: string }>).map((row) => row.uid)
+  }
+
+  bind(uid: string, did: string, fields: { role: BindingRow['role']; dev_alias?: string; remark?: string }): BindingRow {
+    this.db
+      .prepare('INSERT INTO bindings (uid, did, role, dev_alias, remark, dev_label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid, did) DO UPDATE SET dev_alias = excluded.dev_alias, remark = excluded.remark')
+      .run(uid, did, fields.role, fields.dev_alias ?? '', fields.remark ?? '', '[]', this.clock.nowS())
+    this.emit('binding', uid, did, true)
+    return this.binding(uid, did)!
+  }
+
+  unbind(uid: string, did: string): boolean {
+    const removed = this.db.prepare('DELETE FROM bindings WHERE uid = ? AND did = ?').run(uid, did).changes > 0
+    if (removed) this.emit('binding', uid, did, false)
+    return removed
+  }
+
+  updateBinding(uid: string, did: string, fields: { remark?: string; dev_alias?: string; dev_label?: string[] }): BindingRow {
+    const current = this.binding(uid, did)!
+    this.db
+      .prepare('UPDATE bindings SET remark = ?, dev_alias = ?, dev_label = ? WHERE uid = ? AND did = ?')
+      .run(fields.remark ?? current.remark, fields.dev_alias ?? current.dev_alias, fields.dev_label ? JSON.stringify(fields.dev_label) : current.dev_label, uid, did)
+    return this.binding(uid, did)!
+  }
+
+  // ---- devices ----
+
+  deviceByMac(productKey: string, mac: string): DeviceState | undefined {
+    return [...this.devices.values()].find((d) => d.seed.product_key === productKey && d.seed.mac === mac.toLowerCase())
+  }
+
+  attrDef(did: string, name: string): AttrItem | undefined {
+    return this.devices.get(did)?.product.attrs.find((attr) => attr.name === name)
+  }
+
+  /** The device reports (all its datapoints, as fixed-length Gizwits devices do). */
+  report(did: string, changes: Attrs, reply?: { uid: string; connectionId: number; sn: number }): void {
+    const device = this.devices.get(did)
+    if (!device) return
+    Object.assign(device.attrs, changes)
+    device.updatedAt = this.clock.nowS()
+    this.persist(did)
+    this.emit('report', did, { ...device.attrs }, reply)
+  }
+
+  setOnline(did: string, online: boolean): void {
+    const device = this.devices.get(did)
+    if (!device || device.online === online) return
+    device.online = online
+    this.persist(did)
+    this.emit('online', did, online)
+  }
+
+  setValue(did: string, name: string, value: AttrValue): void {
+    const device = this.devices.get(did)
+    if (device) device.attrs[name] = value
+  }
+}
+
+/** Plausible first readings for each kind of product, so a new demo looks alive at once. */
+function startingValues(productName: string): Attrs {
+  switch (productName) {
+    case '空调':
+      return { switch: true, mode: '制冷', fan_speed: '自动', set_temp: 24, room_temp: 27.3 }
+    case '智能浇花器':
+      return { auto_water: true, water_threshold: 30, temp_threshold: 35, soil_humidity: 46, temperature: 22.5, light: 8200 }
+    case '宠物屋':
+      return { LED_Color: '黄色', LED_R: 200, LED_G: 180, Motor_Speed: 0, Temperature: 24, Humidity: 55, ext_data: [1, 0, 3, 7] }
+    default:
+      return {}
+  }
+}
