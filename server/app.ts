@@ -1,0 +1,97 @@
+// The BFF as a Fastify instance (no listen): plugins first, then routes. Tests build it and use inject.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import cookie from '@fastify/cookie'
+import fastifyStatic from '@fastify/static'
+import websocket from '@fastify/websocket'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { ApiErrorBody } from '@shared/api'
+import { GizwitsErrorCode } from '@shared/open-api'
+import type { Config } from './config'
+import { createContext, type Context, type ContextOptions } from './context'
+import { ApiError } from './errors'
+import { GizwitsApiError, GizwitsUnavailableError } from './gizwits/open-api-client'
+import { localeFrom, translate, type MessageKey } from './i18n/messages'
+import { pageSocketRoute } from './relay/page-socket'
+import { appApiRoutes } from './routes/app-api'
+import { authRoutes } from './routes/auth'
+import { meRoutes } from './routes/me'
+import { openDatabase } from './store/database'
+
+export interface BuildOptions extends ContextOptions {
+  logger?: boolean
+  /** Folder of the built SPA; served when it exists. */
+  distDir?: string
+}
+
+const GIZWITS_MESSAGES: Partial<Record<number, [status: number, key: MessageKey]>> = {
+  [GizwitsErrorCode.DEVICE_OFFLINE]: [409, 'device_offline'],
+  [GizwitsErrorCode.DEVICE_NOT_BOUND]: [404, 'device_not_found'],
+  [GizwitsErrorCode.DEVICE_NOT_FOUND]: [404, 'device_not_found'],
+  [GizwitsErrorCode.REQUEST_THROTTLED]: [429, 'throttled'],
+  [GizwitsErrorCode.SEND_COMMAND_FAILED]: [502, 'send_failed'],
+  [GizwitsErrorCode.TOKEN_INVALID]: [502, 'cloud_unavailable'],
+  [GizwitsErrorCode.TOKEN_EXPIRED]: [502, 'cloud_unavailable'],
+}
+
+function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { status: number; body: ApiErrorBody } {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: { error_code: error.code, error_message: error.messageKey, detail_message: error.detail, message: translate(locale, error.messageKey, error.params) } }
+  }
+  if (error instanceof GizwitsApiError) {
+    const [status, key] = GIZWITS_MESSAGES[error.code] ?? [error.status >= 500 ? 502 : error.status, 'cloud_rejected' as const]
+    return { status, body: { ...error.body, message: translate(locale, key, { code: error.code }) } }
+  }
+  if (error instanceof GizwitsUnavailableError) {
+    return { status: 503, body: { error_code: 'cloud_unavailable', error_message: 'cloud unavailable', detail_message: null, message: translate(locale, 'cloud_unavailable') } }
+  }
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
+    return {
+      status: fastifyError.statusCode ?? 400,
+      body: { error_code: 'bad_request', error_message: fastifyError.message, detail_message: fastifyError.message, message: translate(locale, 'bad_request', { detail: fastifyError.message }) },
+    }
+  }
+  return { status: 500, body: { error_code: 'server_error', error_message: 'server error', detail_message: null, message: translate(locale, 'server_error') } }
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
+  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>()
+  const db = openDatabase(join(config.dataDir, 'app.db'))
+  const context = createContext(config, db, options)
+
+  await app.register(cookie, { secret: config.sessionSecret })
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    return reply.status(status).send(body)
+  })
+
+  await app.register(async (scope) => authRoutes(scope, context))
+  await app.register(async (scope) => meRoutes(scope, context))
+  await app.register(async (scope) => appApiRoutes(scope, context))
+  await app.register(async (scope) => pageSocketRoute(scope, context))
+
+  const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')
+  if (existsSync(join(distDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h' })
+    app.get('/assets/*', (request, reply) => reply.sendFile((request.params as { '*': string })['*'], join(distDir, 'assets'), { maxAge: '365d', immutable: true }))
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]
+      if (request.method === 'GET' && !/^\/(api|auth|ws)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
+        return reply.header('cache-control', 'no-cache').sendFile('index.html')
+      }
+      const locale = localeFrom(request.headers['accept-language'])
+      return reply.status(404).send({ error_code: 'not_found', error_message: 'not found', detail_message: path, message: translate(locale, 'bad_request', { detail: path }) })
+    })
+  }
+
+  app.addHook('onClose', async () => {
+    context.hub.close()
+    db.close()
+  })
+  return { app, context }
+}

@@ -1,0 +1,55 @@
+// Everything routes need, built once per app: config, store, cloud clients, access checks, the live hub.
+import type Database from 'better-sqlite3'
+import type { FastifyRequest } from 'fastify'
+import { SESSION_COOKIE } from '@shared/api'
+import type { Config } from './config'
+import { ApiError } from './errors'
+import { DeviceAccess } from './gizwits/device-access'
+import { GizwitsAccounts } from './gizwits/gizwits-accounts'
+import { OpenApiClient } from './gizwits/open-api-client'
+import { UserHub } from './relay/user-hub'
+import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
+import { sqliteUserRepository, type UserRepository } from './store/user-repository'
+
+export interface Context {
+  config: Config
+  users: UserRepository
+  sessions: SessionStore
+  client: OpenApiClient
+  accounts: GizwitsAccounts
+  access: DeviceAccess
+  hub: UserHub
+  sessionOf: (request: FastifyRequest) => Promise<Session | null>
+  requireSession: (request: FastifyRequest) => Promise<Session>
+  /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
+  wechatOpenBase: (request: FastifyRequest) => string
+}
+
+export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number }
+
+export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
+  const users = sqliteUserRepository(db)
+  const sessions = sqliteSessionStore(db)
+  const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
+  const accounts = new GizwitsAccounts(client, users)
+  const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
+  const hub = new UserHub({ config, client, accounts, access, heartbeatMs: options.heartbeatMs, releaseAfterMs: options.releaseAfterMs })
+
+  const sessionOf = async (request: FastifyRequest): Promise<Session | null> => {
+    const raw = request.cookies[SESSION_COOKIE]
+    if (!raw) return null
+    const unsigned = request.unsignCookie(raw)
+    if (!unsigned.valid || !unsigned.value) return null
+    return sessions.get(unsigned.value)
+  }
+
+  return {
+    config, users, sessions, client, accounts, access, hub, sessionOf,
+    requireSession: async (request) => {
+      const session = await sessionOf(request)
+      if (!session) throw new ApiError(401, 'not_logged_in', 'not_logged_in')
+      return session
+    },
+    wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
+  }
+}

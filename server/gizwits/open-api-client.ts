@@ -1,0 +1,120 @@
+// A typed client for the Gizwits Open API paths the product uses. The same code talks to the real cloud and to
+// the sandbox; only the base URL differs.
+import { createHash } from 'node:crypto'
+import type {
+  BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindMacBody, BoundDevice, ControlBody,
+  DevdataLatest, GizwitsErrorBody, ProductDefinition, UnbindResult, UserToken,
+} from '@shared/open-api'
+
+export class GizwitsApiError extends Error {
+  constructor(readonly status: number, readonly body: GizwitsErrorBody) {
+    super(`Gizwits ${status} ${body.error_code} ${body.error_message}`)
+  }
+
+  get code(): number {
+    return this.body.error_code
+  }
+}
+
+/** The cloud could not be reached or answered with something that is not the Open API. */
+export class GizwitsUnavailableError extends Error {}
+
+export interface OpenApiClientOptions { apiBase: string; appId: string; timeoutMs?: number }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export class OpenApiClient {
+  constructor(private readonly options: OpenApiClientOptions) {}
+
+  get apiBase(): string {
+    return this.options.apiBase
+  }
+
+  async request<T>(method: Method, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+    const headers: Record<string, string> = { 'X-Gizwits-Application-Id': this.options.appId, Accept: 'application/json', ...init.headers }
+    if (init.token) headers['X-Gizwits-User-token'] = init.token
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json'
+    let response: Response
+    try {
+      response = await fetch(`${this.options.apiBase}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      })
+    } catch (error) {
+      throw new GizwitsUnavailableError(`cannot reach ${this.options.apiBase}: ${(error as Error).message}`)
+    }
+    const text = await response.text()
+    // The cloud often labels JSON as text/html, so parse regardless of the content type.
+    let body: unknown = {}
+    if (text) {
+      try {
+        body = JSON.parse(text)
+      } catch {
+        throw new GizwitsUnavailableError(`${method} ${path} answered ${response.status} with non-JSON`)
+      }
+    }
+    if (!response.ok) {
+      const error = body as Partial<GizwitsErrorBody> & { error_code?: number | string }
+      if (error.error_code === undefined) throw new GizwitsUnavailableError(`${method} ${path} answered ${response.status}`)
+      throw new GizwitsApiError(response.status, {
+        error_code: Number(error.error_code),
+        error_message: String(error.error_message ?? ''),
+        detail_message: typeof error.detail_message === 'string' ? error.detail_message : null,
+      })
+    }
+    return body as T
+  }
+
+  createAnonymousUser(phoneId: string, lang = 'zh-cn'): Promise<UserToken> {
+    return this.request('POST', '/app/users', { body: { phone_id: phoneId, lang } })
+  }
+
+  getBindings(token: string, query: BindingsQuery = {}): Promise<BindingsResponse> {
+    const params = new URLSearchParams(Object.entries({ limit: 20, skip: 0, show_disabled: 0, ...query }).map(([k, v]): [string, string] => [k, String(v)]))
+    return this.request('GET', `/app/bindings?${params}`, { token })
+  }
+
+  /** Every binding, page by page, as the official SDKs do. */
+  async getAllBindings(token: string): Promise<BoundDevice[]> {
+    const limit = 100
+    const devices: BoundDevice[] = []
+    for (let skip = 0; ; skip += limit) {
+      const page = await this.getBindings(token, { limit, skip })
+      devices.push(...page.devices)
+      if (page.devices.length < limit) return devices
+    }
+  }
+
+  getDevice(token: string, did: string): Promise<BoundDevice> {
+    return this.request('GET', `/app/devices/${encodeURIComponent(did)}`, { token })
+  }
+
+  getDatapoint(productKey: string): Promise<ProductDefinition> {
+    return this.request('GET', `/app/datapoint?product_key=${encodeURIComponent(productKey)}`)
+  }
+
+  getLatest(token: string, did: string): Promise<DevdataLatest> {
+    return this.request('GET', `/app/devdata/${encodeURIComponent(did)}/latest`, { token })
+  }
+
+  control(token: string, did: string, body: ControlBody): Promise<Record<string, never>> {
+    return this.request('POST', `/app/control/${encodeURIComponent(did)}`, { token, body })
+  }
+
+  /** bind_mac is signed: lower(md5(product_secret + timestamp)), timestamp in seconds. */
+  bindMac(token: string, body: BindMacBody, productSecret: string, nowS = Math.floor(Date.now() / 1000)): Promise<BoundDevice> {
+    const timestamp = String(nowS)
+    const signature = createHash('md5').update(productSecret + timestamp).digest('hex')
+    return this.request('POST', '/app/bind_mac', { token, body, headers: { 'X-Gizwits-Timestamp': timestamp, 'X-Gizwits-Signature': signature } })
+  }
+
+  unbind(token: string, dids: string[]): Promise<UnbindResult> {
+    return this.request('DELETE', '/app/bindings', { token, body: { devices: dids.map((did) => ({ did })) } })
+  }
+
+  updateBinding(token: string, did: string, body: BindingUpdateBody): Promise<BindingUpdateResult> {
+    return this.request('PUT', `/app/bindings/${encodeURIComponent(did)}`, { token, body })
+  }
+}

@@ -1,0 +1,89 @@
+// Silent WeChat login: /auth/wechat/login → WeChat authorize → /auth/wechat/callback → session cookie → next.
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { OAUTH_STATE_COOKIE, SESSION_COOKIE } from '@shared/api'
+import type { Context } from '../context'
+import { localeFrom, translate, type MessageKey } from '../i18n/messages'
+import { SESSION_LIFETIME_S } from '../store/session-store'
+import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-client'
+
+const STATE_LIFETIME_S = 600
+
+/** Only same-origin paths: one leading slash, no protocol-relative or backslash tricks. */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return '/'
+  return next
+}
+
+function publicOrigin(context: Context, request: FastifyRequest): string {
+  return context.config.publicUrl ?? `${request.protocol}://${request.host}`
+}
+
+function errorPage(reply: FastifyReply, request: FastifyRequest, key: MessageKey): FastifyReply {
+  const locale = localeFrom(request.headers['accept-language'])
+  const title = translate(locale, 'login_failed_title')
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>
+<style>body{font:16px/1.6 -apple-system,"PingFang SC",sans-serif;margin:0;padding:64px 24px;text-align:center;color:#323233;background:#f7f8fa}
+a{display:inline-block;margin-top:24px;padding:10px 32px;border-radius:999px;background:#07c160;color:#fff;text-decoration:none}</style></head>
+<body><h2>${title}</h2><p>${translate(locale, key)}</p><a href="/auth/wechat/login">${translate(locale, 'try_again')}</a></body></html>`
+  return reply.status(400).type('text/html; charset=utf-8').send(html)
+}
+
+export async function authRoutes(app: FastifyInstance, context: Context): Promise<void> {
+  const secure = context.config.publicUrl?.startsWith('https:') ?? false
+
+  app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
+    const { next } = request.query as { next?: string }
+    const state = randomBytes(16).toString('hex')
+    reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
+      path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: STATE_LIFETIME_S,
+    })
+    const redirectUri = `${publicOrigin(context, request)}/auth/wechat/callback`
+    return reply.redirect(authorizeUrl(context.wechatOpenBase(request), context.config.wechat.appId, redirectUri, state), 302)
+  })
+
+  app.get('/auth/wechat/callback', {
+    schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 512 })), state: Type.Optional(Type.String({ maxLength: 256 })) }) },
+  }, async (request, reply) => {
+    const { code, state } = request.query as { code?: string; state?: string }
+    const raw = request.cookies[OAUTH_STATE_COOKIE]
+    const unsigned = raw ? request.unsignCookie(raw) : null
+    reply.clearCookie(OAUTH_STATE_COOKIE, { path: '/auth/wechat' })
+    let saved: { state?: string; next?: string } = {}
+    try {
+      saved = unsigned?.valid && unsigned.value ? (JSON.parse(unsigned.value) as typeof saved) : {}
+    } catch {
+      saved = {}
+    }
+    if (!state || !saved.state || saved.state !== state) return errorPage(reply, request, 'oauth_state')
+    // The user refused authorization (or WeChat sent no code).
+    if (!code) return errorPage(reply, request, 'oauth_failed')
+
+    let openid: string
+    try {
+      openid = (await exchangeCode({ appId: context.config.wechat.appId, appSecret: context.config.wechat.appSecret, apiBase: context.config.wechat.apiBase }, code)).openid
+    } catch (error) {
+      request.log.warn({ err: error }, 'WeChat code exchange failed')
+      const expired = error instanceof WeChatOauthError && (error.errcode === 40029 || error.errcode === 40163 || error.errcode === 42003)
+      return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
+    }
+    context.users.ensure(openid)
+    try {
+      await context.accounts.credentials(openid, { fresh: true })
+    } catch (error) {
+      request.log.error({ err: error }, 'Gizwits login failed')
+      return errorPage(reply, request, 'oauth_failed')
+    }
+    const session = await context.sessions.create(openid)
+    reply.setCookie(SESSION_COOKIE, session.id, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: SESSION_LIFETIME_S })
+    return reply.redirect(safeNext(saved.next), 302)
+  })
+
+  app.post('/auth/logout', async (request, reply) => {
+    const session = await context.sessionOf(request)
+    if (session) await context.sessions.destroy(session.id)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.status(204).send()
+  })
+}
