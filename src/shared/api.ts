@@ -24,10 +24,4 @@ export type ApiErrorBody = Static<typeof ApiErrorBody>
 export const Health = Type.Object({ status: Type.Literal('ok'), uptime_s: Type.Number() })
 export type Health = Static<typeof Health>
 
-/** Languages the product speaks, first is the default. */
-export const LOCALES = ['zh-CN', 'en'] as const
-export type Locale = (typeof LOCALES)[number]
-
-/** Cookie names. The sandbox runs on another port of the same host and browsers share cookies across ports. */
-export const SESSION_COOKIE = 'h5_session'
-export const OAUTH_STATE_COOKIE = 'h5_oauth_state'
+export { LOCALES, OAUTH_STATE_COOKIE, SESSION_COOKIE, type Locale } from './constants'

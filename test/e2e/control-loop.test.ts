@@ -7,7 +7,6 @@ import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
 interface DemoUser { openid: string; nickname: string }
-interface SandboxDevice { did: string; mac: string; product_key: string; passcode: string; online: boolean }
 
 let stack: StackProcess
 let browser: Browser
@@ -42,7 +41,9 @@ describe('a demo user in WeChat', () => {
     const next = encodeURIComponent(`${stack.bffUrl}/`)
     await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${user.openid}&next=${next}`)
 
-    await page.waitForURL(`${stack.bffUrl}/`)
+    // The first visit bounces through the BFF's login and the sandbox's silent authorize before the list shows.
+    await page.locator('[data-did]').first().waitFor({ timeout: 20_000 })
+    expect(new URL(page.url()).pathname).toBe('/')
     const bindings = (await (await context.request.get(`${stack.bffUrl}/api/app/bindings?limit=100`)).json()) as {
       devices: BoundDevice[]
     }

@@ -1,0 +1,106 @@
+// The page's live socket to the BFF: typed frames, an app-level heartbeat, and reconnect with backoff
+// (1 s → 15 s). Every (re)open is reported so the owner can subscribe again and get a fresh snapshot.
+import type { PageClientFrame, PageServerFrame } from '@shared/ws-frames'
+
+export interface PageSocketOptions {
+  url: string
+  onFrame: (frame: PageServerFrame) => void
+  onOpen: () => void
+  onClose: () => void
+  /** Injected in tests. */
+  WebSocketImpl?: typeof WebSocket
+  pingEveryMs?: number
+  pongWithinMs?: number
+}
+
+const MAX_BACKOFF_MS = 15_000
+
+export class PageSocket {
+  private socket: WebSocket | null = null
+  private attempts = 0
+  private stopped = true
+  private pingTimer: ReturnType<typeof setInterval> | undefined
+  private pongTimer: ReturnType<typeof setTimeout> | undefined
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly options: PageSocketOptions) {}
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === 1
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.open()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.clearTimers()
+    this.socket?.close()
+    this.socket = null
+  }
+
+  /** Reconnects now (for example when the page comes back to the foreground and the socket died meanwhile). */
+  reconnectNow(): void {
+    if (this.stopped || this.isOpen) return
+    clearTimeout(this.retryTimer)
+    this.attempts = 0
+    this.open()
+  }
+
+  send(frame: PageClientFrame): boolean {
+    if (!this.isOpen) return false
+    this.socket!.send(JSON.stringify(frame))
+    return true
+  }
+
+  private open(): void {
+    const Impl = this.options.WebSocketImpl ?? WebSocket
+    const socket = new Impl(this.options.url)
+    this.socket = socket
+    socket.onopen = () => {
+      this.attempts = 0
+      this.startHeartbeat()
+      this.options.onOpen()
+    }
+    socket.onmessage = (event: MessageEvent) => {
+      let frame: PageServerFrame
+      try {
+        frame = JSON.parse(String(event.data)) as PageServerFrame
+      } catch {
+        return
+      }
+      if (frame.cmd === 'pong') clearTimeout(this.pongTimer)
+      else this.options.onFrame(frame)
+    }
+    socket.onclose = () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      this.clearTimers()
+      this.options.onClose()
+      if (!this.stopped) this.retryTimer = setTimeout(() => this.open(), Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempts++))
+    }
+  }
+
+  private startHeartbeat(): void {
+    this.clearTimers()
+    this.pingTimer = setInterval(() => {
+      if (!this.send({ cmd: 'ping' })) return
+      clearTimeout(this.pongTimer)
+      // No pong in time: the link is dead even if the browser has not noticed; drop it and reconnect.
+      this.pongTimer = setTimeout(() => this.socket?.close(), this.options.pongWithinMs ?? 10_000)
+    }, this.options.pingEveryMs ?? 25_000)
+  }
+
+  private clearTimers(): void {
+    clearInterval(this.pingTimer)
+    clearTimeout(this.pongTimer)
+    clearTimeout(this.retryTimer)
+  }
+}
+
+export function pageSocketUrl(location: Location = window.location): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
+}

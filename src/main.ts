@@ -1,0 +1,9 @@
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import App from './App.vue'
+import { applyToVant, currentLocale, i18n } from './i18n'
+import { router } from './router'
+
+applyToVant(currentLocale())
+document.documentElement.lang = currentLocale()
+createApp(App).use(createPinia()).use(i18n).use(router).mount('#app')

@@ -1,0 +1,49 @@
+// The user's devices (bindings) and the product definitions their controls are generated from.
+import { defineStore } from 'pinia'
+import { productAttrs } from '@shared/datapoint'
+import type { AttrItem, BoundDevice, ProductDefinition } from '@shared/open-api'
+import { fetchBindings, fetchDatapoint } from '@/api/devices'
+import type { ApiError } from '@/api/http'
+
+export const useDevicesStore = defineStore('devices', {
+  state: () => ({
+    list: [] as BoundDevice[],
+    status: 'idle' as 'idle' | 'loading' | 'ready' | 'error',
+    error: null as ApiError | null,
+    products: {} as Record<string, ProductDefinition>,
+  }),
+  getters: {
+    byDid: (state) => (did: string) => state.list.find((device) => device.did === did),
+    /** A colour index per product, stable for the user's list, so products look different. */
+    toneOf: (state) => (productKey: string): number => Math.max(0, [...new Set(state.list.map((device) => device.product_key))].sort().indexOf(productKey)),
+    attrsOf: (state) => (productKey: string): AttrItem[] => {
+      const product = state.products[productKey]
+      return product ? productAttrs(product) : []
+    },
+  },
+  actions: {
+    async load(): Promise<void> {
+      if (this.status !== 'ready') this.status = 'loading'
+      try {
+        this.list = await fetchBindings()
+        this.status = 'ready'
+        this.error = null
+        await Promise.all([...new Set(this.list.map((device) => device.product_key))].map((key) => this.loadProduct(key).catch(() => undefined)))
+      } catch (error) {
+        this.error = error as ApiError
+        this.status = 'error'
+      }
+    },
+    async loadProduct(productKey: string): Promise<ProductDefinition> {
+      const known = this.products[productKey]
+      if (known) return known
+      const product = await fetchDatapoint(productKey)
+      this.products[productKey] = product
+      return product
+    },
+    attrOf(did: string, name: string): AttrItem | undefined {
+      const device = this.byDid(did)
+      return device ? this.attrsOf(device.product_key).find((attr) => attr.name === name) : undefined
+    },
+  },
+})

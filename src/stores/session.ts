@@ -1,0 +1,30 @@
+// Who is logged in. No session → the BFF's silent WeChat login; anything else → the boot error screen.
+import { defineStore } from 'pinia'
+import type { Me } from '@shared/api'
+import { ApiError } from '@/api/http'
+import { fetchMe, goToLogin } from '@/api/me'
+
+export const useSessionStore = defineStore('session', {
+  state: () => ({
+    me: null as Me | null,
+    status: 'booting' as 'booting' | 'ready' | 'redirecting' | 'error',
+    error: null as ApiError | null,
+  }),
+  actions: {
+    async boot(): Promise<void> {
+      this.status = 'booting'
+      try {
+        this.me = await fetchMe()
+        this.status = 'ready'
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) {
+          this.status = 'redirecting'
+          goToLogin()
+          return
+        }
+        this.error = error instanceof ApiError ? error : new ApiError(0, null)
+        this.status = 'error'
+      }
+    },
+  },
+})
