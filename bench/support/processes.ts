@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import { freePort } from '../../test/support/free-port'
 
 export interface RunningProcess { url: string; child: ChildProcess; stop: () => Promise<void> }
@@ -72,6 +73,7 @@ export async function startSandboxAndBff(): Promise<SandboxAndBff> {
       GIZWITS_API_BASE: sandboxUrl,
       GIZWITS_PRODUCTS: products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
       WECHAT_API_BASE: sandboxUrl,
+      WECHAT_APP_SECRET: DEMO_WECHAT_APP_SECRET,
       WECHAT_OPEN_BASE: `http://localhost:${sandboxPort}`,
       PUBLIC_URL: bffUrl,
     },

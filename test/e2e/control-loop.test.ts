@@ -82,15 +82,16 @@ describe('a demo user in WeChat', () => {
     expect(isOn).toBe(!wasOn)
   })
 
-  test('should show a value the device reports by itself, live', async () => {
+  test('should show a value and an alarm the device reports by itself, live', async () => {
     const response = await fetch(`${stack.sandboxUrl}/sandbox/devices/${airConditioner.did}/report`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ attrs: { room_temp: 31.4 } }),
+      body: JSON.stringify({ attrs: { room_temp: 31.4, alert_full: true } }),
     })
     expect(response.ok).toBe(true)
     await expect.poll(() => page.locator('[data-attr="room_temp"]').innerText()).toContain('31.4')
-    await screenshot(page, '04-live-report')
+    await expect.poll(() => page.locator('.alarm').first().innerText()).toContain('水满报警')
+    await screenshot(page, '04-live-report', { fullPage: true })
   })
 
   test('should disable the controls with the reason when the device goes offline', async () => {

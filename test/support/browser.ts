@@ -34,9 +34,9 @@ export function newPhoneContext(browser: Browser, locale = 'zh-CN'): Promise<Bro
   })
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   const path = join(SCREENSHOT_DIR, `${name}.png`)
-  await page.screenshot({ path })
+  await page.screenshot({ path, fullPage: options.fullPage ?? false })
   return path
 }
