@@ -21,9 +21,10 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': `http://127.0.0.1:${bffPort}`,
-      '/auth': `http://127.0.0.1:${bffPort}`,
-      '/healthz': `http://127.0.0.1:${bffPort}`,
+      // Keep the browser's Host: the BFF derives the OAuth redirect and the sandbox's origin from it.
+      '/api': { target: `http://127.0.0.1:${bffPort}`, changeOrigin: false },
+      '/auth': { target: `http://127.0.0.1:${bffPort}`, changeOrigin: false },
+      '/healthz': { target: `http://127.0.0.1:${bffPort}`, changeOrigin: false },
       '/ws': { target: `ws://127.0.0.1:${bffPort}`, ws: true },
     },
   },
