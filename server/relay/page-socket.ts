@@ -35,7 +35,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       send: (text) => {
         if (socket.readyState === socket.OPEN) socket.send(text)
       },
-      locale: localeFrom(request.headers['accept-language']),
+      locale: localeFrom((request.query as { lang?: string }).lang ?? request.headers['accept-language']),
     }
     let openid: string | null = null
     const queue: unknown[] = []

@@ -101,6 +101,7 @@ export class PageSocket {
   }
 }
 
-export function pageSocketUrl(location: Location = window.location): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
+/** A socket cannot carry our Accept-Language, so the UI language travels in the query. */
+export function pageSocketUrl(locale: string, location: Location = window.location): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?lang=${encodeURIComponent(locale)}`
 }

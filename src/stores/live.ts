@@ -4,6 +4,7 @@ import { defineStore } from 'pinia'
 import { isActive } from '@shared/datapoint'
 import type { Attrs } from '@shared/open-api'
 import type { PageServerFrame } from '@shared/ws-frames'
+import { currentLocale } from '@/i18n'
 import { PageSocket, pageSocketUrl } from '@/live/page-socket'
 import { useCommandsStore } from './commands'
 import { useDevicesStore } from './devices'
@@ -36,7 +37,7 @@ export const useLiveStore = defineStore('live', {
     connect(WebSocketImpl?: typeof WebSocket): void {
       if (socket) return
       socket = new PageSocket({
-        url: pageSocketUrl(),
+        url: pageSocketUrl(currentLocale()),
         WebSocketImpl,
         onOpen: () => {
           this.socketUp = true
