@@ -33,7 +33,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.ts'] },
+        // Vant's per-component CSS imports must go through Vite, not Node.
+        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.ts'], server: { deps: { inline: ['vant'] } } },
       },
       {
         extends: true,

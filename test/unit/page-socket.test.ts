@@ -1,0 +1,176 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { currentLocale } from '@/i18n'
+import { PageSocket } from '@/live/page-socket'
+import { useLiveStore } from '@/stores/live'
+
+class FakeSocket {
+  static instances: FakeSocket[] = []
+  readyState = 0
+  sent: unknown[] = []
+  onopen: (() => void) | null = null
+  onmessage: ((event: { data: string }) => void) | null = null
+  onclose: (() => void) | null = null
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this)
+  }
+  send(text: string) {
+    this.sent.push(JSON.parse(text))
+  }
+  close() {
+    this.readyState = 3
+    this.onclose?.()
+  }
+  open() {
+    this.readyState = 1
+    this.onopen?.()
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) })
+  }
+  static last(): FakeSocket {
+    return FakeSocket.instances[FakeSocket.instances.length - 1]
+  }
+}
+
+const Impl = FakeSocket as unknown as typeof WebSocket
+
+describe('page socket', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    FakeSocket.instances = []
+  })
+  afterEach(() => vi.useRealTimers())
+
+  function socket(extra: Partial<ConstructorParameters<typeof PageSocket>[0]> = {}) {
+    const events = { opened: 0, closed: 0, frames: [] as unknown[] }
+    const client = new PageSocket({
+      url: 'ws://test/ws',
+      WebSocketImpl: Impl,
+      onOpen: () => events.opened++,
+      onClose: () => events.closed++,
+      onFrame: (frame) => events.frames.push(frame),
+      ...extra,
+    })
+    return { client, events }
+  }
+
+  test('should pass frames on and swallow pongs', () => {
+    const { client, events } = socket()
+    client.start()
+    FakeSocket.last().open()
+    FakeSocket.last().receive({ cmd: 'pong' })
+    FakeSocket.last().receive({ cmd: 's2c_cloud_status', data: { connected: true } })
+    expect(events.opened).toBe(1)
+    expect(events.frames).toEqual([{ cmd: 's2c_cloud_status', data: { connected: true } }])
+  })
+
+  test('should reconnect with a growing backoff after the socket closes', () => {
+    const { client, events } = socket()
+    client.start()
+    FakeSocket.last().open()
+    FakeSocket.last().close()
+    expect(events.closed).toBe(1)
+    vi.advanceTimersByTime(999)
+    expect(FakeSocket.instances).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.instances).toHaveLength(2)
+    FakeSocket.last().close()
+    vi.advanceTimersByTime(1999)
+    expect(FakeSocket.instances).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.instances).toHaveLength(3)
+  })
+
+  test('should reconnect at once when asked, and never after stop', () => {
+    const { client } = socket()
+    client.start()
+    FakeSocket.last().close()
+    client.reconnectNow()
+    expect(FakeSocket.instances).toHaveLength(2)
+    client.stop()
+    vi.advanceTimersByTime(60_000)
+    expect(FakeSocket.instances).toHaveLength(2)
+  })
+
+  test('should drop a link that answers no ping, then open a new one', () => {
+    const { client } = socket({ pingEveryMs: 1000, pongWithinMs: 500 })
+    client.start()
+    const first = FakeSocket.last()
+    first.open()
+    vi.advanceTimersByTime(1000)
+    expect(first.sent).toEqual([{ cmd: 'ping' }])
+    vi.advanceTimersByTime(500)
+    expect(first.readyState).toBe(3)
+    vi.advanceTimersByTime(1000)
+    expect(FakeSocket.instances).toHaveLength(2)
+  })
+
+  test('should keep a link whose pings are answered', () => {
+    const { client } = socket({ pingEveryMs: 1000, pongWithinMs: 500 })
+    client.start()
+    const first = FakeSocket.last()
+    first.open()
+    vi.advanceTimersByTime(1000)
+    first.receive({ cmd: 'pong' })
+    vi.advanceTimersByTime(600)
+    expect(first.readyState).toBe(1)
+  })
+})
+
+describe('live store', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    FakeSocket.instances = []
+    setActivePinia(createPinia())
+  })
+  afterEach(() => {
+    useLiveStore().disconnect()
+    vi.useRealTimers()
+  })
+
+  test('should subscribe again to every device after each reconnect, to get a fresh snapshot', () => {
+    const live = useLiveStore()
+    live.connect(Impl)
+    FakeSocket.last().open()
+    live.subscribe(['a', 'b'])
+    expect(FakeSocket.last().sent).toEqual([{ cmd: 'subscribe_req', data: [{ did: 'a' }, { did: 'b' }] }])
+    FakeSocket.last().close()
+    expect(live.socketUp).toBe(false)
+    vi.advanceTimersByTime(1000)
+    FakeSocket.last().open()
+    expect(FakeSocket.last().sent).toEqual([{ cmd: 'subscribe_req', data: [{ did: 'a' }, { did: 'b' }] }])
+    expect(FakeSocket.last().url).toBe(`ws://${location.host}/ws?lang=${currentLocale()}`)
+  })
+
+  test('should keep device values, online state and the cloud link from frames', () => {
+    const live = useLiveStore()
+    live.connect(Impl)
+    FakeSocket.last().open()
+    FakeSocket.last().receive({ cmd: 's2c_online_status', data: { did: 'a', passcode: 'x', mac: 'y', online: false } })
+    expect(live.device('a').online).toBe(false)
+    FakeSocket.last().receive({ cmd: 's2c_noti', data: { did: 'a', attrs: { set_temp: 20 } } })
+    expect(live.device('a')).toEqual({ online: true, attrs: { set_temp: 20 }, known: true })
+    FakeSocket.last().receive({ cmd: 's2c_cloud_status', data: { connected: false } })
+    expect(live.linkDown).toBe(true)
+  })
+
+  test('should let live reports win over older REST values', () => {
+    const live = useLiveStore()
+    live.connect(Impl)
+    FakeSocket.last().open()
+    FakeSocket.last().receive({ cmd: 's2c_noti', data: { did: 'a', attrs: { set_temp: 22 } } })
+    live.applyLatest('a', { set_temp: 18, mode: '制冷' })
+    expect(live.device('a').attrs).toEqual({ set_temp: 22, mode: '制冷' })
+  })
+
+  test('should refuse to write while the socket is down', () => {
+    const live = useLiveStore()
+    live.connect(Impl)
+    expect(live.write('a', { switch: true })).toBeNull()
+    FakeSocket.last().open()
+    const reqSn = live.write('a', { switch: true })
+    expect(reqSn).toBeTypeOf('number')
+    expect(FakeSocket.last().sent).toContainEqual({ cmd: 'c2s_write', req_sn: reqSn, data: { did: 'a', attrs: { switch: true } } })
+  })
+})
