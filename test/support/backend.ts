@@ -1,0 +1,132 @@
+// The sandbox and a BFF built from config, both listening on ephemeral ports, for server tests.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import WebSocket from 'ws'
+import { buildApp } from '../../server/app'
+import { loadConfig } from '../../server/config'
+import type { Context } from '../../server/context'
+import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../server/sandbox/sandbox'
+
+export const FIRST_USER = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
+export const SECOND_USER = 'oDemo_XiaoHong_3bN7cR2tY8uI'
+export const LIVING_ROOM_AC = 'gKufzxZwYeyd3Skbsb6mza'
+export const STUDY_PLANT_OFFLINE = 'Pl8bOuXu4sS0tLy3Wc6RaJ'
+export const SECOND_USERS_AC = 'Ac0dQwZw6uU2vNa5Ye8TcL'
+export const AC_PRODUCT = '4214bf2d79694a259232431b6f2ef46b'
+export const UNBOUND_AC_MAC = 'accf2350d449'
+
+export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+  return startSandbox({
+    port: 0,
+    dataFile: ':memory:',
+    behaviour: 'still',
+    reportDelayMs: 20,
+    gizwitsAppId: DEMO_GIZWITS_APP_ID,
+    wechatAppId: DEMO_WECHAT_APP_ID,
+    wechatAppSecret: DEMO_WECHAT_APP_SECRET,
+    ...options,
+  })
+}
+
+export interface Backend {
+  sandbox: Sandbox
+  app: FastifyInstance
+  context: Context
+  bffUrl: string
+  close: () => Promise<void>
+}
+
+export async function startBackend(): Promise<Backend> {
+  const sandbox = await startTestSandbox()
+  const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
+  const config = loadConfig({
+    GIZWITS_API_BASE: sandbox.url,
+    WECHAT_API_BASE: sandbox.url,
+    WECHAT_OPEN_BASE: sandbox.url,
+    WECHAT_APP_SECRET: DEMO_WECHAT_APP_SECRET,
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
+    GIZWITS_PRODUCTS: sandbox.products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
+    DATA_DIR: dataDir,
+  })
+  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50 })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  config.publicUrl = bffUrl
+  return {
+    sandbox, app, context, bffUrl,
+    close: async () => {
+      await app.close()
+      await sandbox.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function json<T>(response: Response): Promise<T> {
+  return (await response.json()) as T
+}
+
+/** A WebSocket that records every frame, with a way to wait for the one a test expects. */
+export class FrameRecorder {
+  readonly frames: Array<Record<string, unknown>> = []
+  private waiters: Array<() => void> = []
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)) as Record<string, unknown>)
+      for (const wake of this.waiters.splice(0)) wake()
+    })
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<FrameRecorder> {
+    const socket = new WebSocket(url, { headers })
+    const recorder = new FrameRecorder(socket)
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve())
+      socket.once('error', reject)
+    })
+    return recorder
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(JSON.stringify(frame))
+  }
+
+  async next<T = Record<string, unknown>>(match: (frame: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    let seen = 0
+    for (;;) {
+      for (; seen < this.frames.length; seen++) {
+        const frame = this.frames[seen]
+        if (match(frame)) {
+          this.frames.splice(seen, 1)
+          return frame as T
+        }
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
+
+export const cmd = (name: string) => (frame: Record<string, unknown>) => frame.cmd === name
+
+/** A JSON body whose fields tests compare without declaring its whole type. */
+export async function body(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json()) as Record<string, unknown>
+}
