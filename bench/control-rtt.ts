@@ -2,11 +2,10 @@
 // direct sandbox REST control (POST /app/control) until the same report arrives on a direct sandbox socket.
 // Run: npm run bench:control-rtt   (ROUNDS=200 to change)
 import WebSocket from 'ws'
-import type { BoundDevice, UserToken } from '@shared/open-api'
+import type { UserToken } from '@shared/open-api'
 import type { GizwitsServerFrame, PageServerFrame } from '@shared/ws-frames'
 import { DEMO_GIZWITS_APP_ID } from '../server/sandbox/demo-defaults'
-import { loginThroughSandbox } from '../test/support/login'
-import { startSandboxAndBff } from './support/processes'
+import { firstUsersAirConditioner, startSandboxAndBff } from './support/processes'
 import { ms, summarize } from './support/stats'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200)
@@ -38,17 +37,18 @@ const reports = (did: string, value: number) => (frame: PageServerFrame | Gizwit
 
 const stack = await startSandboxAndBff()
 try {
-  const [user] = (await (await fetch(`${stack.sandbox.url}/sandbox/users`)).json()) as Array<{ openid: string }>
-  const cookie = await loginThroughSandbox(stack.bff.url, user.openid)
-  const { devices } = (await (await fetch(`${stack.bff.url}/api/app/bindings?limit=100`, { headers: { cookie } })).json()) as { devices: BoundDevice[] }
-  const device = devices.find((d) => d.is_online && d.product_name === '空调')
-  if (!device) throw new Error('no online air conditioner for the first demo user')
+  const { openid, cookie, device } = await firstUsersAirConditioner(stack)
 
   // Through the BFF, as a page does.
   const page = await open(`${stack.bff.url.replace('http', 'ws')}/ws`, { cookie })
-  const subscribed = waitFor<PageServerFrame>(page, (frame) => frame.cmd === 'subscribe_res')
+  // The snapshot's values arrive once the BFF's cloud socket is up: only then can a tap go through.
+  const snapshot = waitFor<PageServerFrame>(page, (frame) => frame.cmd === 's2c_noti' && frame.data.did === device.did)
   page.send(JSON.stringify({ cmd: 'subscribe_req', data: [{ did: device.did }] }))
-  await subscribed
+  await snapshot
+  page.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as PageServerFrame
+    if (frame.cmd === 's2c_write_res' && !frame.data.ok) throw new Error(`write refused: ${frame.data.msg}`)
+  })
   const viaBff: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
     const wanted = round % 2 === 0 ? 20 : 21
@@ -62,7 +62,7 @@ try {
 
   // Directly on the sandbox, as the cloud's own clients do.
   const headers = { 'content-type': 'application/json', [APP_ID_HEADER]: DEMO_GIZWITS_APP_ID }
-  const token = (await (await fetch(`${stack.sandbox.url}/app/users`, { method: 'POST', headers, body: JSON.stringify({ phone_id: user.openid }) })).json()) as UserToken
+  const token = (await (await fetch(`${stack.sandbox.url}/app/users`, { method: 'POST', headers, body: JSON.stringify({ phone_id: openid }) })).json()) as UserToken
   const cloud = await open(`ws://${device.host}:${device.ws_port}/ws/app/v1`)
   const loggedIn = waitFor<GizwitsServerFrame>(cloud, (frame) => frame.cmd === 'login_res')
   cloud.send(JSON.stringify({ cmd: 'login_req', data: { appid: headers[APP_ID_HEADER], uid: token.uid, token: token.token, p0_type: 'attrs_v4', heartbeat_interval: 180, auto_subscribe: true } }))

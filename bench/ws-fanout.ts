@@ -2,11 +2,9 @@
 // A device report goes in (sandbox report hook / POST to the bare server) and every page's receipt is timed.
 // Run: npm run bench:ws-fanout   (PAGES=2000 MESSAGES=100 INTERVAL_MS=50 to change the load)
 import WebSocket from 'ws'
-import type { BoundDevice } from '@shared/open-api'
 import type { PageServerFrame } from '@shared/ws-frames'
 import { freePort } from '../test/support/free-port'
-import { loginThroughSandbox } from '../test/support/login'
-import { startProcess, startSandboxAndBff } from './support/processes'
+import { firstUsersAirConditioner, startProcess, startSandboxAndBff } from './support/processes'
 import { ms, rssMiB, summarize } from './support/stats'
 
 const PAGES = Number(process.env.PAGES ?? 2000)
@@ -56,16 +54,17 @@ async function measure(sockets: WebSocket[], send: (seq: number, body: string) =
 async function throughBff(): Promise<Run & { frame: string }> {
   const stack = await startSandboxAndBff()
   try {
-    const [user] = (await (await fetch(`${stack.sandbox.url}/sandbox/users`)).json()) as Array<{ openid: string }>
-    const cookie = await loginThroughSandbox(stack.bff.url, user.openid)
-    const { devices } = (await (await fetch(`${stack.bff.url}/api/app/bindings?limit=100`, { headers: { cookie } })).json()) as { devices: BoundDevice[] }
-    const device = devices.find((d) => d.is_online && d.product_name === '空调')
-    if (!device) throw new Error('no online air conditioner for the first demo user')
+    const { cookie, device } = await firstUsersAirConditioner(stack)
     let subscribed = 0
+    const seen = new WeakSet<WebSocket>()
     const wsUrl = `${stack.bff.url.replace('http', 'ws')}/ws`
     const sockets = await openClients(PAGES, wsUrl, { cookie }, (socket) => {
       socket.on('message', (data) => {
-        if ((JSON.parse(String(data)) as PageServerFrame).cmd === 'subscribe_res') subscribed++
+        // Counted on the snapshot's values, which only come once the BFF's cloud socket is subscribed.
+        if ((JSON.parse(String(data)) as PageServerFrame).cmd === 's2c_noti' && !seen.has(socket)) {
+          seen.add(socket)
+          subscribed++
+        }
       })
       socket.send(JSON.stringify({ cmd: 'subscribe_req', data: [{ did: device.did }] }))
     })

@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
+import type { BoundDevice } from '@shared/open-api'
 import { freePort } from '../../test/support/free-port'
+import { loginThroughSandbox } from '../../test/support/login'
 
 export interface RunningProcess { url: string; child: ChildProcess; stop: () => Promise<void> }
 
@@ -89,4 +91,14 @@ export async function startSandboxAndBff(): Promise<SandboxAndBff> {
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** Logs the first demo user into the BFF and finds their online air conditioner, the device benchmarks drive. */
+export async function firstUsersAirConditioner(stack: SandboxAndBff): Promise<{ openid: string; cookie: string; device: BoundDevice }> {
+  const [user] = (await (await fetch(`${stack.sandbox.url}/sandbox/users`)).json()) as Array<{ openid: string }>
+  const cookie = await loginThroughSandbox(stack.bff.url, user.openid)
+  const { devices } = (await (await fetch(`${stack.bff.url}/api/app/bindings?limit=100`, { headers: { cookie } })).json()) as { devices: BoundDevice[] }
+  const device = devices.find((d) => d.is_online && d.product_name === '空调')
+  if (!device) throw new Error('no online air conditioner for the first demo user')
+  return { openid: user.openid, cookie, device }
 }
