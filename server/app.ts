@@ -17,6 +17,7 @@ import { pageSocketRoute } from './relay/page-socket'
 import { appApiRoutes } from './routes/app-api'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
+import { wechatRoutes } from './routes/wechat'
 import { openDatabase } from './store/database'
 
 export interface BuildOptions extends ContextOptions {
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => authRoutes(scope, context))
   await app.register(async (scope) => meRoutes(scope, context))
   await app.register(async (scope) => appApiRoutes(scope, context))
+  await app.register(async (scope) => wechatRoutes(scope, context))
   await app.register(async (scope) => pageSocketRoute(scope, context))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')

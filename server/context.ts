@@ -10,6 +10,9 @@ import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub } from './relay/user-hub'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { sqliteUserRepository, type UserRepository } from './store/user-repository'
+import { AccessTokenSource } from './wechat/access-token'
+import { JsapiTicketSource } from './wechat/jsapi-ticket'
+import { memoryTokenCache } from './wechat/token-cache'
 
 export interface Context {
   config: Config
@@ -19,6 +22,7 @@ export interface Context {
   accounts: GizwitsAccounts
   access: DeviceAccess
   hub: UserHub
+  wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   requireSession: (request: FastifyRequest) => Promise<Session>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -35,6 +39,12 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
   const hub = new UserHub({ config, client, accounts, access, heartbeatMs: options.heartbeatMs, releaseAfterMs: options.releaseAfterMs })
 
+  // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
+  const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }
+  const tokenCache = memoryTokenCache()
+  const accessToken = new AccessTokenSource(wechatCredentials, tokenCache)
+  const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
+
   const sessionOf = async (request: FastifyRequest): Promise<Session | null> => {
     const raw = request.cookies[SESSION_COOKIE]
     if (!raw) return null
@@ -44,7 +54,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   }
 
   return {
-    config, users, sessions, client, accounts, access, hub, sessionOf,
+    config, users, sessions, client, accounts, access, hub, wechat, sessionOf,
     requireSession: async (request) => {
       const session = await sessionOf(request)
       if (!session) throw new ApiError(401, 'not_logged_in', 'not_logged_in')

@@ -30,6 +30,8 @@ const zhCN = {
   login_failed_title: '登录失败',
   bad_frame: '无法识别的消息',
   not_bound: '你没有绑定这台设备',
+  url_not_ours: '只能为本应用的页面签名',
+  wechat_unavailable: '暂时连不上微信，请稍后再试',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -63,6 +65,8 @@ const en: Record<MessageKey, string> = {
   login_failed_title: 'Login failed',
   bad_frame: 'Unrecognised message',
   not_bound: 'You have not bound this device',
+  url_not_ours: 'Only pages of this app can be signed',
+  wechat_unavailable: 'WeChat cannot be reached right now, please try again later',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

@@ -10,7 +10,9 @@ import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { loadProducts } from './products'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openSandboxStore } from './store'
+import { DEMO_ALERT_TEMPLATE_ID } from './demo-defaults'
 import { wechatOauth } from './wechat-oauth'
+import { wechatPlatform } from './wechat-platform'
 import { World } from './world'
 
 export interface SandboxOptions {
@@ -27,6 +29,8 @@ export interface SandboxOptions {
   behaviour?: Behaviour
   reportDelayMs?: number
   heartbeatGraceMs?: number
+  /** Template messages the Official Account may send per day (45009 after). */
+  dailyTemplateQuota?: number
   log?: boolean
 }
 
@@ -62,6 +66,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
+    await wechatPlatform(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
     await controlSurface(scope, { world, ws: () => ws! })
   })
 

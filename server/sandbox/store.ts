@@ -20,6 +20,8 @@ export function openSandboxStore(file: string): Database.Database {
       remark TEXT NOT NULL DEFAULT '', dev_label TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL, PRIMARY KEY (uid, did));
     CREATE TABLE IF NOT EXISTS device_state (did TEXT PRIMARY KEY, attrs TEXT NOT NULL, online INTEGER NOT NULL, updated_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS wechat_users (openid TEXT PRIMARY KEY, nickname TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS wechat_unfollowed (openid TEXT PRIMARY KEY);
+    CREATE TABLE IF NOT EXISTS wechat_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, openid TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
   `)
   return db
 }

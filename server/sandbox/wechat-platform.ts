@@ -1,0 +1,81 @@
+// The Official Account APIs of api.weixin.qq.com the BFF calls: stable_token, jsapi_ticket and template
+// messages, with WeChat's own error codes. Sent messages are kept so the sandbox can show them.
+import { randomBytes } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import type { FastifyInstance } from 'fastify'
+import type { SandboxClock } from './clock'
+
+export interface WechatPlatformOptions {
+  db: Database.Database
+  clock: SandboxClock
+  appId: string
+  appSecret: string
+  templateIds: string[]
+  /** Template messages one account may send per day. */
+  dailyTemplateQuota?: number
+}
+
+const TOKEN_LIFE_S = 7200
+/** stable_token hands out the same token until 5 minutes before it expires, then a new one. */
+const ROTATE_BEFORE_S = 300
+
+const rid = () => `rid: ${randomBytes(6).toString('hex')}`
+
+export async function wechatPlatform(app: FastifyInstance, options: WechatPlatformOptions): Promise<void> {
+  const { db, clock } = options
+  let current: { token: string; expiresAt: number } | null = null
+  let ticket: { value: string; expiresAt: number } | null = null
+  let sentToday = { day: '', count: 0 }
+
+  const newToken = () => {
+    current = { token: randomBytes(48).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
+    return current
+  }
+
+  /** The errcode for a token a call carries, or 0 when it is the live one. */
+  const tokenProblem = (token: string | undefined): number => {
+    if (!token) return 41001
+    if (!current || token !== current.token) return 40001
+    if (current.expiresAt <= clock.nowS()) return 42001
+    return 0
+  }
+  const tokenError = (code: number) =>
+    ({ 41001: { errcode: 41001, errmsg: `access_token missing, ${rid()}` }, 42001: { errcode: 42001, errmsg: `access_token expired, ${rid()}` } })[code as 41001 | 42001] ??
+    { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+
+  app.post('/cgi-bin/stable_token', async (request) => {
+    const body = (request.body ?? {}) as { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean }
+    if (body.grant_type !== 'client_credential') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
+    if (body.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
+    if (body.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
+    const live = current && current.expiresAt - ROTATE_BEFORE_S > clock.nowS() && !body.force_refresh ? current : newToken()
+    return { access_token: live.token, expires_in: live.expiresAt - clock.nowS() }
+  })
+
+  app.get('/cgi-bin/ticket/getticket', async (request) => {
+    const query = request.query as { access_token?: string; type?: string }
+    const problem = tokenProblem(query.access_token)
+    if (problem) return tokenError(problem)
+    if (query.type !== 'jsapi') return { errcode: 40097, errmsg: `invalid args, ${rid()}` }
+    if (!ticket || ticket.expiresAt - ROTATE_BEFORE_S <= clock.nowS()) ticket = { value: randomBytes(40).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
+    return { errcode: 0, errmsg: 'ok', ticket: ticket.value, expires_in: ticket.expiresAt - clock.nowS() }
+  })
+
+  app.post('/cgi-bin/message/template/send', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    const body = (request.body ?? {}) as { touser?: string; template_id?: string; data?: unknown; url?: string }
+    const user = typeof body.touser === 'string' ? db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(body.touser) : undefined
+    if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: 40037, errmsg: `invalid template_id, ${rid()}` }
+    if (db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(body.touser)) return { errcode: 43004, errmsg: `require subscribe, ${rid()}` }
+    const day = new Date(clock.nowMs()).toISOString().slice(0, 10)
+    if (sentToday.day !== day) sentToday = { day, count: 0 }
+    if (sentToday.count >= (options.dailyTemplateQuota ?? 100_000)) return { errcode: 45009, errmsg: `reach max api daily quota limit, ${rid()}` }
+    sentToday.count++
+    const { lastInsertRowid } = db
+      .prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)')
+      .run(body.touser, 'template', JSON.stringify({ template_id: body.template_id, url: body.url, data: body.data }), clock.nowS())
+    return { errcode: 0, errmsg: 'ok', msgid: Number(lastInsertRowid) }
+  })
+}
