@@ -18,6 +18,8 @@ import { appApiRoutes } from './routes/app-api'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
+import { wechatPushRoutes } from './routes/wechat-push'
+import { PushHandler } from './wechat/push-handler'
 import { openDatabase } from './store/database'
 
 export interface BuildOptions extends ContextOptions {
@@ -75,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => meRoutes(scope, context))
   await app.register(async (scope) => appApiRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
+  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db)))
   await app.register(async (scope) => pageSocketRoute(scope, context))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')

@@ -1,6 +1,6 @@
 // Settings from the environment, with sandbox defaults. A bad or missing setting stops the start, naming it.
 import { randomBytes } from 'node:crypto'
-import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from './sandbox/demo-defaults'
+import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from './sandbox/demo-defaults'
 
 export interface Config {
   port: number
@@ -13,7 +13,8 @@ export interface Config {
   sandboxBehaviour: 'live' | 'still'
   publicUrl: string | null
   gizwits: { apiBase: string; appId: string; products: Map<string, string> }
-  wechat: { appId: string; appSecret: string; openBase: string; apiBase: string }
+  /** pushToken and aesKey are the Official Account's server configuration; null turns the push endpoint off. */
+  wechat: { appId: string; appSecret: string; openBase: string; apiBase: string; pushToken: string | null; aesKey: string | null }
 }
 
 export class ConfigError extends Error {
@@ -77,6 +78,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^wx[0-9a-zA-Z]{16}$/.test(wechatAppId)) throw new ConfigError('WECHAT_APP_ID', 'must look like wx followed by 16 letters or digits')
   const wechatSecret = env.WECHAT_APP_SECRET || (sandboxMode ? DEMO_WECHAT_APP_SECRET : '')
   if (!wechatSecret) throw new ConfigError('WECHAT_APP_SECRET', 'required with real clouds')
+  const pushToken = env.WECHAT_TOKEN || (sandboxMode ? DEMO_WECHAT_TOKEN : null)
+  if (pushToken !== null && !/^[A-Za-z0-9]{3,32}$/.test(pushToken)) throw new ConfigError('WECHAT_TOKEN', 'must be 3–32 letters or digits, as in the Official Account settings')
+  const aesKey = env.WECHAT_AES_KEY || (sandboxMode ? DEMO_WECHAT_AES_KEY : null)
+  if (aesKey !== null && !/^[A-Za-z0-9]{43}$/.test(aesKey)) throw new ConfigError('WECHAT_AES_KEY', 'must be the 43-character EncodingAESKey')
   const gizwitsProducts = products(env.GIZWITS_PRODUCTS)
   if (!sandboxMode && gizwitsProducts.size === 0) throw new ConfigError('GIZWITS_PRODUCTS', 'required with real clouds: "product_key:product_secret,…"')
 
@@ -90,6 +95,6 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxBehaviour: behaviour,
     publicUrl: url(env, 'PUBLIC_URL') ?? null,
     gizwits: { apiBase: bases.GIZWITS_API_BASE ?? '', appId, products: gizwitsProducts },
-    wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '' },
+    wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '', pushToken, aesKey },
   }
 }

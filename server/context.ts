@@ -23,6 +23,8 @@ export interface Context {
   access: DeviceAccess
   hub: UserHub
   wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
+  /** WeChat events received so far, newest last (for the features that act on them, and for tests). */
+  pushEvents: () => Array<{ openid: string; msg_type: string; event: string | null; event_key: string | null }>
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   requireSession: (request: FastifyRequest) => Promise<Session>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -55,6 +57,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
 
   return {
     config, users, sessions, client, accounts, access, hub, wechat, sessionOf,
+    pushEvents: () => db.prepare('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id').all() as ReturnType<Context['pushEvents']>,
     requireSession: async (request) => {
       const session = await sessionOf(request)
       if (!session) throw new ApiError(401, 'not_logged_in', 'not_logged_in')

@@ -29,6 +29,9 @@ async function main(): Promise<void> {
       wechatAppId: config.wechat.appId,
       wechatAppSecret: config.wechat.appSecret,
       behaviour: config.sandboxBehaviour,
+      wechatToken: config.wechat.pushToken ?? undefined,
+      wechatAesKey: config.wechat.aesKey ?? undefined,
+      pushUrl: `http://127.0.0.1:${config.port}/wechat/push`,
     })
     config.gizwits.apiBase = sandbox.url
     config.wechat.apiBase = sandbox.url

@@ -26,6 +26,7 @@ const sandbox = await startSandbox({
   wechatAppId: env.WECHAT_APP_ID || DEMO_WECHAT_APP_ID,
   wechatAppSecret: env.WECHAT_APP_SECRET || DEMO_WECHAT_APP_SECRET,
   behaviour,
+  pushUrl: env.SANDBOX_PUSH_URL || undefined,
 })
 console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sandbox.close().then(() => process.exit(0)))

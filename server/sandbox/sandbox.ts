@@ -10,9 +10,10 @@ import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { loadProducts } from './products'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openSandboxStore } from './store'
-import { DEMO_ALERT_TEMPLATE_ID } from './demo-defaults'
+import { DEMO_ALERT_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
 import { wechatOauth } from './wechat-oauth'
 import { wechatPlatform } from './wechat-platform'
+import { wechatPush } from './wechat-push'
 import { World } from './world'
 
 export interface SandboxOptions {
@@ -29,6 +30,10 @@ export interface SandboxOptions {
   behaviour?: Behaviour
   reportDelayMs?: number
   heartbeatGraceMs?: number
+  /** The Official Account's server configuration: where pushes go, and how they are signed and encrypted. */
+  wechatToken?: string
+  wechatAesKey?: string
+  pushUrl?: string
   /** Template messages the Official Account may send per day (45009 after). */
   dailyTemplateQuota?: number
   log?: boolean
@@ -38,6 +43,8 @@ export interface Sandbox {
   url: string
   port: number
   products: Array<{ product_key: string; product_secret: string; name: string }>
+  /** Where the sandbox sends WeChat pushes (the BFF's /wechat/push), once known. */
+  setPushUrl: (url: string) => void
   close: () => Promise<void>
 }
 
@@ -67,6 +74,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
+    await wechatPush(scope, {
+      db, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
+      aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
+    })
     await controlSurface(scope, { world, ws: () => ws! })
   })
 
@@ -80,6 +91,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: `http://${listening.host}:${port}`,
     port,
     products: [...world.products.values()].map((p) => ({ product_key: p.definition.product_key, product_secret: p.secret, name: p.definition.name })),
+    setPushUrl: (url) => {
+      options.pushUrl = url
+    },
     close: async () => {
       simulator.stop()
       ws?.close()

@@ -20,8 +20,8 @@ describe('store', () => {
   test('should apply each migration once and record it', () => {
     const file = tempFile()
     const first = openDatabase(file)
-    const applied = first.prepare('SELECT name FROM schema_migrations').all()
-    expect(applied).toEqual([{ name: '001_init.sql' }])
+    const applied = first.prepare('SELECT name FROM schema_migrations ORDER BY name').all()
+    expect(applied).toEqual([{ name: '001_init.sql' }, { name: '002_wechat_push.sql' }])
     first.close()
     const again = openDatabase(file)
     expect(migrate(again)).toEqual([])

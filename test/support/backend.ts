@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import { buildApp } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import type { Context } from '../../server/context'
-import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
+import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../server/sandbox/sandbox'
 
 export const FIRST_USER = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
@@ -47,6 +47,8 @@ export async function startBackend(): Promise<Backend> {
     WECHAT_API_BASE: sandbox.url,
     WECHAT_OPEN_BASE: sandbox.url,
     WECHAT_APP_SECRET: DEMO_WECHAT_APP_SECRET,
+    WECHAT_TOKEN: DEMO_WECHAT_TOKEN,
+    WECHAT_AES_KEY: DEMO_WECHAT_AES_KEY,
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
     GIZWITS_PRODUCTS: sandbox.products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
     DATA_DIR: dataDir,
@@ -56,6 +58,7 @@ export async function startBackend(): Promise<Backend> {
   const address = app.server.address()
   const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   config.publicUrl = bffUrl
+  sandbox.setPushUrl(`${bffUrl}/wechat/push`)
   return {
     sandbox, app, context, bffUrl,
     close: async () => {

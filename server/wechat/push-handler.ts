@@ -1,0 +1,28 @@
+// What the BFF does with one verified push: handle it once (WeChat retries for 15 s), keep the event for the
+// features that act on it, and answer at once with a passive reply or "success".
+import type Database from 'better-sqlite3'
+import { pushKey, textReply, type PushFields } from './push-xml'
+
+export interface PushReplyContext { appUrl: string; nowS: () => number }
+
+const DEVICE_WORDS = /设备|控制|device|control/i
+
+export class PushHandler {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The passive reply (XML) or null for "success". A retry of a handled push returns null and does nothing. */
+  handle(push: PushFields, context: PushReplyContext): string | null {
+    const fresh = this.db.prepare('INSERT OR IGNORE INTO wechat_push_seen (key, received_at) VALUES (?, ?)').run(pushKey(push), context.nowS()).changes > 0
+    if (!fresh) return null
+    this.db
+      .prepare('INSERT INTO wechat_events (openid, msg_type, event, event_key, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(push.FromUserName ?? '', push.MsgType ?? '', push.Event ?? null, push.EventKey ?? null, JSON.stringify(push), context.nowS())
+    const link = `<a href="${context.appUrl}/">我的设备</a>`
+    if (push.MsgType === 'text') {
+      const reply = DEVICE_WORDS.test(push.Content ?? '') ? `点这里查看和控制你的设备：${link}` : `回复“设备”打开你的设备，或点菜单“${'我的设备'}”。`
+      return textReply(push, reply, context.nowS())
+    }
+    if (push.MsgType === 'event' && push.Event === 'subscribe') return textReply(push, `欢迎关注！点这里打开你的设备：${link}`, context.nowS())
+    return null
+  }
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
+import { MessageCrypto, MessageCryptoError } from '../../server/wechat/message-crypto'
+import { buildXml, parsePushXml, pushKey, textReply } from '../../server/wechat/push-xml'
+import { FIRST_USER, body, startBackend, type Backend } from '../support/backend'
+
+const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
+
+describe('safe-mode crypto', () => {
+  test('should round-trip a message and refuse one for another account', () => {
+    const mine = new MessageCrypto(DEMO_WECHAT_AES_KEY, 'wx5a1b2c3d4e5f6a7b')
+    const encrypted = mine.encrypt('<xml><Content><![CDATA[你好]]></Content></xml>')
+    expect(mine.decrypt(encrypted)).toEqual({ message: '<xml><Content><![CDATA[你好]]></Content></xml>', appId: 'wx5a1b2c3d4e5f6a7b' })
+    const theirs = new MessageCrypto(DEMO_WECHAT_AES_KEY, 'wx0000000000000000')
+    expect(() => theirs.decrypt(encrypted)).toThrow(MessageCryptoError)
+    expect(() => new MessageCrypto('short', 'wx')).toThrow(MessageCryptoError)
+  })
+})
+
+describe('push XML', () => {
+  test('should read CDATA and plain values, and build replies to the sender', () => {
+    const push = parsePushXml('<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_123]]></EventKey></xml>')
+    expect(push).toEqual({ ToUserName: 'gh_1', FromUserName: 'o1', CreateTime: '1700000000', MsgType: 'event', Event: 'subscribe', EventKey: 'qrscene_123' })
+    expect(pushKey(push)).toBe('event:o1:1700000000:subscribe:qrscene_123')
+    expect(parsePushXml(textReply(push, 'hi ]]> there', 1))).toEqual({ ToUserName: 'o1', FromUserName: 'gh_1', CreateTime: '1', MsgType: 'text', Content: 'hi ]]> there' })
+    expect(buildXml({ A: 1 })).toBe('<xml><A>1</A></xml>')
+    expect(() => parsePushXml('<html></html>')).toThrow()
+  })
+})
+
+describe('/wechat/push', () => {
+  let backend: Backend
+  beforeAll(async () => {
+    backend = await startBackend()
+  })
+  afterAll(async () => {
+    await backend.close()
+  })
+
+  const push = (input: Record<string, unknown>) =>
+    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const events = () => backend.context.pushEvents()
+
+  test('should prove it holds the token, and refuse a wrong signature', async () => {
+    const good = await fetch(`${backend.bffUrl}/wechat/push?signature=${sha1([DEMO_WECHAT_TOKEN, '1700000000', 'n1'])}&timestamp=1700000000&nonce=n1&echostr=hello123`)
+    expect(await good.text()).toBe('hello123')
+    const bad = await fetch(`${backend.bffUrl}/wechat/push?signature=${'0'.repeat(40)}&timestamp=1700000000&nonce=n1&echostr=hello123`)
+    expect(bad.status).toBe(401)
+  })
+
+  test.each(['plain', 'compatible', 'safe'])('should answer a text message in %s mode with a link into the app', async (mode) => {
+    const result = await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', mode })
+    expect(result.status).toBe(200)
+    expect(result.reply).toContain(`${backend.bffUrl}/`)
+    expect(result.elapsed_ms as number).toBeLessThan(5000)
+  })
+
+  test('should welcome a new follower and keep the scene of the QR they scanned', async () => {
+    const result = await push({ openid: 'o-new-follower', msg_type: 'event', event: 'subscribe', event_key: 'qrscene_device42' })
+    expect(result.reply).toContain('欢迎关注')
+    expect(events()).toContainEqual(expect.objectContaining({ openid: 'o-new-follower', event: 'subscribe', event_key: 'qrscene_device42' }))
+  })
+
+  test('should handle a retried event once', async () => {
+    const before = events().length
+    const first = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_123 })
+    const retry = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_123 })
+    expect([first.raw, retry.raw]).toEqual(['success', 'success'])
+    expect(events().length).toBe(before + 1)
+  })
+
+  test('should refuse unsigned or forged pushes without any side effect', async () => {
+    const before = events().length
+    const xml = '<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[设备]]></Content><MsgId>1</MsgId></xml>'
+    const unsigned = await fetch(`${backend.bffUrl}/wechat/push`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
+    expect(unsigned.status).toBe(401)
+    const forged = await fetch(`${backend.bffUrl}/wechat/push?signature=${sha1(['wrong-token', '1', 'n'])}&timestamp=1&nonce=n`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
+    expect(forged.status).toBe(401)
+    const badAes = await fetch(`${backend.bffUrl}/wechat/push?encrypt_type=aes&timestamp=1&nonce=n&msg_signature=${sha1([DEMO_WECHAT_TOKEN, '1', 'n', 'AAAA'])}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>' })
+    expect(badAes.status).toBe(401)
+    expect(events().length).toBe(before)
+  })
+})
