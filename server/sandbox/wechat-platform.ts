@@ -1,5 +1,5 @@
-// The Official Account APIs of api.weixin.qq.com the BFF calls: stable_token, jsapi_ticket and template
-// messages, with WeChat's own error codes. Sent messages are kept so the sandbox can show them.
+// The Official Account APIs of api.weixin.qq.com the BFF calls: stable_token, jsapi_ticket, custom menu and
+// template messages, with WeChat's own error codes. Sent messages are kept so the sandbox can show them.
 import { randomBytes } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
@@ -61,6 +61,28 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     return { errcode: 0, errmsg: 'ok', ticket: ticket.value, expires_in: ticket.expiresAt - clock.nowS() }
   })
 
+  let menu: { button: MenuButtonInput[] } | null = null
+  app.post('/cgi-bin/menu/create', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    const body = (request.body ?? {}) as { button?: MenuButtonInput[] }
+    const invalid = menuProblem(body)
+    if (invalid) return { ...invalid, errmsg: `${invalid.errmsg}, ${rid()}` }
+    menu = { button: body.button! }
+    return { errcode: 0, errmsg: 'ok' }
+  })
+  app.get('/cgi-bin/menu/get', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    return menu ? { menu } : { errcode: 46003, errmsg: `menu no exist, ${rid()}` }
+  })
+  app.get('/cgi-bin/menu/delete', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    menu = null
+    return { errcode: 0, errmsg: 'ok' }
+  })
+
   app.post('/cgi-bin/message/template/send', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
@@ -78,4 +100,34 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
       .run(body.touser, 'template', JSON.stringify({ template_id: body.template_id, url: body.url, data: body.data }), clock.nowS())
     return { errcode: 0, errmsg: 'ok', msgid: Number(lastInsertRowid) }
   })
+}
+
+const byteLength = (text: string) => Buffer.byteLength(text)
+
+interface MenuButtonInput { type?: string; name?: string; url?: string; key?: string; sub_button?: MenuButtonInput[] }
+
+/** WeChat's checks of a custom menu, with its error codes (40016–40027). */
+export function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: number; errmsg: string } | null {
+  const buttons = menu.button
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: 40016, errmsg: 'invalid button size' }
+  const check = (button: MenuButtonInput, sub: boolean): { errcode: number; errmsg: string } | null => {
+    if (!button.name || byteLength(button.name) > (sub ? 60 : 16)) return { errcode: sub ? 40024 : 40018, errmsg: sub ? 'invalid sub button name size' : 'invalid button name size' }
+    if (button.sub_button) {
+      if (sub) return { errcode: 40023, errmsg: 'invalid sub button size' }
+      if (button.sub_button.length < 1 || button.sub_button.length > 5) return { errcode: 40023, errmsg: 'invalid sub button size' }
+      for (const child of button.sub_button) {
+        const problem = check(child, true)
+        if (problem) return problem
+      }
+      return null
+    }
+    if (button.type === 'view') return button.url && byteLength(button.url) <= 1024 && /^https?:\/\//.test(button.url) ? null : { errcode: 40055, errmsg: 'invalid button url domain' }
+    if (button.type === 'click') return button.key && byteLength(button.key) <= 128 ? null : { errcode: 40019, errmsg: 'invalid button key size' }
+    return { errcode: 40017, errmsg: 'invalid button type' }
+  }
+  for (const button of buttons) {
+    const problem = check(button, false)
+    if (problem) return problem
+  }
+  return null
 }
