@@ -82,6 +82,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (pushToken !== null && !/^[A-Za-z0-9]{3,32}$/.test(pushToken)) throw new ConfigError('WECHAT_TOKEN', 'must be 3–32 letters or digits, as in the Official Account settings')
   const aesKey = env.WECHAT_AES_KEY || (sandboxMode ? DEMO_WECHAT_AES_KEY : null)
   if (aesKey !== null && !/^[A-Za-z0-9]{43}$/.test(aesKey)) throw new ConfigError('WECHAT_AES_KEY', 'must be the 43-character EncodingAESKey')
+  const publicUrl = url(env, 'PUBLIC_URL') ?? null
+  // With real clouds the OAuth redirect and the pages we sign must not follow a Host header anyone can send.
+  if (!sandboxMode && !publicUrl) throw new ConfigError('PUBLIC_URL', 'required with real clouds: the https origin WeChat users reach')
   const gizwitsProducts = products(env.GIZWITS_PRODUCTS)
   if (!sandboxMode && gizwitsProducts.size === 0) throw new ConfigError('GIZWITS_PRODUCTS', 'required with real clouds: "product_key:product_secret,…"')
 
@@ -93,7 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
     sandboxMode,
     sandboxBehaviour: behaviour,
-    publicUrl: url(env, 'PUBLIC_URL') ?? null,
+    publicUrl,
     gizwits: { apiBase: bases.GIZWITS_API_BASE ?? '', appId, products: gizwitsProducts },
     wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '', pushToken, aesKey },
   }

@@ -10,6 +10,7 @@ const real = {
   WECHAT_APP_ID: 'wx0123456789abcdef',
   WECHAT_APP_SECRET: 'secret',
   SESSION_SECRET: 'x'.repeat(32),
+  PUBLIC_URL: 'https://h5.example.com',
 }
 
 function errorOf(env: Record<string, string>): ConfigError {
@@ -43,5 +44,8 @@ describe('config', () => {
     expect(errorOf({ ...real, GIZWITS_API_BASE: 'ftp://x' }).setting).toBe('GIZWITS_API_BASE')
     expect(errorOf({ ...real, WECHAT_APP_ID: 'nope' }).setting).toBe('WECHAT_APP_ID')
     expect(errorOf({ SANDBOX_BEHAVIOUR: 'wild' }).setting).toBe('SANDBOX_BEHAVIOUR')
+    expect(errorOf({ ...real, PUBLIC_URL: '' }).setting).toBe('PUBLIC_URL')
+    expect(errorOf({ ...real, WECHAT_TOKEN: 'no spaces allowed' }).setting).toBe('WECHAT_TOKEN')
+    expect(errorOf({ ...real, WECHAT_AES_KEY: 'short' }).setting).toBe('WECHAT_AES_KEY')
   })
 })

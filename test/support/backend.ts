@@ -52,6 +52,8 @@ export async function startBackend(): Promise<Backend> {
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
     GIZWITS_PRODUCTS: sandbox.products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
     DATA_DIR: dataDir,
+    // Replaced by the real address once the BFF listens on its ephemeral port.
+    PUBLIC_URL: 'http://127.0.0.1:1',
   })
   const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50 })
   await app.listen({ port: 0, host: '127.0.0.1' })
