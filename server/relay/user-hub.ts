@@ -27,7 +27,11 @@ interface UserLink {
   /** Our upstream req_sn → the page and the req_sn it used. */
   pendingWrites: Map<number, { page: PageClient; reqSn: number }>
   releaseTimer: NodeJS.Timeout | undefined
+  cloudSince: number
 }
+
+/** How long a new cloud socket may take to log in before pages are told the cloud is unreachable. */
+const CLOUD_GRACE_MS = 3000
 
 export interface UserHubOptions {
   config: Config
@@ -49,7 +53,9 @@ export class UserHub {
     const link = this.linkOf(openid)
     clearTimeout(link.releaseTimer)
     link.pages.add(page)
-    send(page, { cmd: 's2c_cloud_status', data: { connected: link.cloud?.connected ?? false } })
+    // No cloud socket yet (no device subscribed), or one still within its first attempt: nothing is down.
+    const down = link.cloud !== null && !link.cloud.connected && Date.now() - link.cloudSince > CLOUD_GRACE_MS
+    send(page, { cmd: 's2c_cloud_status', data: { connected: !down } })
   }
 
   detach(openid: string, page: PageClient): void {
@@ -136,7 +142,7 @@ export class UserHub {
   private linkOf(openid: string): UserLink {
     let link = this.links.get(openid)
     if (!link) {
-      link = { openid, cloud: null, pages: new Set(), subscribers: new Map(), devices: new Map(), pendingWrites: new Map(), releaseTimer: undefined }
+      link = { openid, cloud: null, pages: new Set(), subscribers: new Map(), devices: new Map(), pendingWrites: new Map(), releaseTimer: undefined, cloudSince: 0 }
       this.links.set(openid, link)
     }
     return link
@@ -159,7 +165,12 @@ export class UserHub {
     })
     cloud.on('frame', (frame) => this.onCloudFrame(link, frame))
     link.cloud = cloud
+    link.cloudSince = Date.now()
     cloud.start()
+    // status events come on changes only: a first login that never succeeds must still be told.
+    setTimeout(() => {
+      if (link.cloud === cloud && !cloud.connected) this.broadcast(link.pages, { cmd: 's2c_cloud_status', data: { connected: false } })
+    }, CLOUD_GRACE_MS).unref()
   }
 
   private onCloudFrame(link: UserLink, frame: GizwitsServerFrame): void {

@@ -48,6 +48,11 @@ describe('the live relay', () => {
     expect(status).toBe(401)
   })
 
+  test('should not report the cloud down to a user who has no device yet', async () => {
+    const recorder = await page(await loginThroughSandbox(backend.bffUrl, 'oDemo_LaoWang_9kL4mV6xZ0oP'))
+    expect(await recorder.next(cmd('s2c_cloud_status'))).toEqual({ cmd: 's2c_cloud_status', data: { connected: true } })
+  })
+
   test('should answer a subscription with results and a snapshot of each own device', async () => {
     const recorder = await page(first)
     expect(await recorder.next(cmd('s2c_cloud_status'))).toMatchObject({ cmd: 's2c_cloud_status' })
