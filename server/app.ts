@@ -1,11 +1,11 @@
 // The BFF as a Fastify instance (no listen): plugins first, then routes. Tests build it and use inject.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { ApiErrorBody } from '@shared/api'
 import { GizwitsErrorCode } from '@shared/open-api'
 import type { Config } from './config'
@@ -82,12 +82,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')
   if (existsSync(join(distDir, 'index.html'))) {
+    const built = readFileSync(join(distDir, 'index.html'), 'utf8')
+    // On the sandbox the page runs inside the stand-in of the WeChat client: its bridge script goes first.
+    const indexHtml = (request: FastifyRequest) =>
+      config.sandboxMode
+        ? built.replace('<head>', `<head><script src="${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js" data-app-id="${config.wechat.appId}"></script>`)
+        : built
     await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h' })
     app.get('/assets/*', (request, reply) => reply.sendFile((request.params as { '*': string })['*'], join(distDir, 'assets'), { maxAge: '365d', immutable: true }))
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]
       if (request.method === 'GET' && !/^\/(api|auth|ws)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
-        return reply.header('cache-control', 'no-cache').sendFile('index.html')
+        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml(request))
       }
       const locale = localeFrom(request.headers['accept-language'])
       return reply.status(404).send({ error_code: 'not_found', error_message: 'not found', detail_message: path, message: translate(locale, 'bad_request', { detail: path }) })

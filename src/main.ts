@@ -3,6 +3,8 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { applyToVant, currentLocale, i18n } from './i18n'
 import { router } from './router'
+// Records the landing URL at boot: iOS WeChat signs wx.config against it.
+import './wechat/environment'
 
 applyToVant(currentLocale())
 document.documentElement.lang = currentLocale()

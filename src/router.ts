@@ -7,6 +7,7 @@ export const router = createRouter({
     { path: '/', name: 'devices', component: DeviceListPage },
     // The device page is its own chunk: the first screen loads only the list.
     { path: '/devices/:did', name: 'device', component: () => import('./pages/DevicePage.vue'), props: true },
+    { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

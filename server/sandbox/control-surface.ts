@@ -17,6 +17,17 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     [...world.devices.values()].map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key, passcode: d.seed.passcode, online: d.online })),
   )
 
+  // What is printed on each device's label: the Gizwits app QR form (research/gizwits.md §2.4), for the scanner.
+  app.get('/sandbox/devices/labels', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*')
+    return [...world.devices.values()].map((d) => ({
+      did: d.seed.did,
+      mac: d.seed.mac,
+      name: d.product.definition.name,
+      qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
+    }))
+  })
+
   app.post('/sandbox/devices/:did/report', async (request, reply) => {
     const { did } = request.params as { did: string }
     const device = world.devices.get(did)

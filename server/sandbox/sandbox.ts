@@ -1,4 +1,6 @@
 // The sandbox: Gizwits (Open API, app WebSocket, virtual devices) and WeChat OAuth on one port of this machine.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyError } from 'fastify'
@@ -15,6 +17,8 @@ import { wechatOauth } from './wechat-oauth'
 import { wechatPlatform } from './wechat-platform'
 import { wechatPush } from './wechat-push'
 import { World } from './world'
+
+const CLIENT_COOKIE = 'sbx_wechat_client'
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -79,6 +83,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
     })
     await controlSurface(scope, { world, ws: () => ws! })
+    // The browser acts as the WeChat client unless told otherwise (GET /sandbox/wechat/client?enabled=0).
+    scope.get('/sandbox/wechat/bridge.js', async (request, reply) => {
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store')
+      if (request.cookies[CLIENT_COOKIE] === 'off') return '/* the WeChat client stand-in is off for this browser */'
+      return readFileSync(join(import.meta.dirname, 'public', 'wechat-bridge.js'), 'utf8')
+    })
+    scope.get('/sandbox/wechat/client', async (request, reply) => {
+      const { enabled, next } = request.query as { enabled?: string; next?: string }
+      if (enabled !== '0' && enabled !== '1') return reply.status(400).send({ error: 'bad_enabled', message: 'enabled must be 0 or 1' })
+      reply.setCookie(CLIENT_COOKIE, enabled === '1' ? 'on' : 'off', { path: '/', sameSite: 'lax' })
+      return next && /^https?:\/\//.test(next) ? reply.redirect(next, 302) : { enabled: enabled === '1' }
+    })
   })
 
   await app.listen({ port: options.port ?? 8081, host })

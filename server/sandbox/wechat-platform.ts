@@ -52,13 +52,30 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     return { access_token: live.token, expires_in: live.expiresAt - clock.nowS() }
   })
 
+  const liveTicket = () => {
+    if (!ticket || ticket.expiresAt - ROTATE_BEFORE_S <= clock.nowS()) ticket = { value: randomBytes(40).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
+    return ticket
+  }
+
   app.get('/cgi-bin/ticket/getticket', async (request) => {
     const query = request.query as { access_token?: string; type?: string }
     const problem = tokenProblem(query.access_token)
     if (problem) return tokenError(problem)
     if (query.type !== 'jsapi') return { errcode: 40097, errmsg: `invalid args, ${rid()}` }
-    if (!ticket || ticket.expiresAt - ROTATE_BEFORE_S <= clock.nowS()) ticket = { value: randomBytes(40).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
-    return { errcode: 0, errmsg: 'ok', ticket: ticket.value, expires_in: ticket.expiresAt - clock.nowS() }
+    const live = liveTicket()
+    return { errcode: 0, errmsg: 'ok', ticket: live.value, expires_in: live.expiresAt - clock.nowS() }
+  })
+
+  // WeChat replaces tickets on its own schedule; a server that cached the old one signs wrongly until it refetches.
+  app.post('/sandbox/wechat/rotate-ticket', async () => {
+    ticket = null
+    return { ticket: liveTicket().value }
+  })
+
+  // For the client stand-in (wechat-bridge.js), which checks wx.config signatures as the WeChat client does.
+  app.get('/sandbox/wechat/jsapi-ticket', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*')
+    return { ticket: liveTicket().value }
   })
 
   let menu: { button: MenuButtonInput[] } | null = null

@@ -1,0 +1,107 @@
+// The sandbox's stand-in for the WeChat client's WeixinJSBridge, so the real weixin-js-sdk runs in any browser.
+// Loaded before the page's own scripts (the BFF injects it only on the sandbox). It answers the JS-SDK the way
+// the Android client does, and checks wx.config's signature against the sandbox's own jsapi_ticket.
+;(function () {
+  var script = document.currentScript
+  var sandbox = new URL(script.src).origin
+  var appId = script.getAttribute('data-app-id')
+  var landingUrl = location.href.split('#')[0]
+  var ua = navigator.userAgent
+  if (!/MicroMessenger/i.test(ua)) {
+    ua = ua + ' MicroMessenger/8.0.50.2701(0x28003253) NetType/WIFI Language/zh_CN'
+    Object.defineProperty(navigator, 'userAgent', { get: function () { return ua } })
+  }
+  var ios = /iphone|ipad/i.test(ua)
+  var android = /android/i.test(ua)
+  var verified = false
+
+  function sha1(text) {
+    return crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)).then(function (buffer) {
+      return Array.from(new Uint8Array(buffer)).map(function (b) { return b.toString(16).padStart(2, '0') }).join('')
+    })
+  }
+
+  function sheet(title, build) {
+    var overlay = document.createElement('div')
+    overlay.setAttribute('data-sandbox-sheet', title)
+    overlay.style.cssText = 'position:fixed;inset:0;z-index:99999;background:rgba(0,0,0,.45);display:flex;align-items:flex-end;font:15px/1.5 -apple-system,"PingFang SC",sans-serif'
+    var panel = document.createElement('div')
+    panel.style.cssText = 'background:#fff;width:100%;border-radius:12px 12px 0 0;padding:16px;max-height:80vh;overflow:auto;box-sizing:border-box'
+    var heading = document.createElement('div')
+    heading.textContent = title + '（微信沙箱）'
+    heading.style.cssText = 'font-weight:600;text-align:center;margin-bottom:12px'
+    panel.appendChild(heading)
+    overlay.appendChild(panel)
+    document.body.appendChild(overlay)
+    build(panel, function () { overlay.remove() })
+  }
+
+  function button(text, onClick, primary) {
+    var el = document.createElement('button')
+    el.type = 'button'
+    el.textContent = text
+    el.style.cssText = 'display:block;width:100%;margin:6px 0;padding:10px;border:0;border-radius:8px;font-size:15px;' + (primary ? 'background:#07c160;color:#fff' : 'background:#f2f3f5;color:#323233')
+    el.onclick = onClick
+    return el
+  }
+
+  var handlers = {
+    preVerifyJSAPI: function (args, done) {
+      fetch(sandbox + '/sandbox/wechat/jsapi-ticket').then(function (r) { return r.json() }).then(function (body) {
+        var url = ios ? landingUrl : location.href.split('#')[0]
+        return sha1('jsapi_ticket=' + body.ticket + '&noncestr=' + args.verifyNonceStr + '&timestamp=' + args.verifyTimestamp + '&url=' + url)
+      }).then(function (expected) {
+        if (args.verifyAppId !== appId) return done({ err_msg: 'config:invalid appid' })
+        verified = expected === args.verifySignature
+        done({ err_msg: verified ? 'config:ok' : 'config:invalid signature' })
+      }).catch(function () { done({ err_msg: 'config:system error' }) })
+    },
+    checkJsApi: function (args, done) {
+      var result = {}
+      ;(args.jsApiList || []).forEach(function (name) { result[name] = Object.prototype.hasOwnProperty.call(handlers, name) })
+      done({ err_msg: 'checkJsApi:ok', checkResult: android ? JSON.stringify(result) : result })
+    },
+    scanQRCode: function (args, done) {
+      sheet('扫一扫', function (panel, close) {
+        var finish = function (text) {
+          close()
+          if (text === null) return done({ err_msg: 'scanQRCode:cancel' })
+          done({ err_msg: 'scanQRCode:ok', resultStr: ios ? JSON.stringify({ scan_code: { scan_result: text } }) : text })
+        }
+        fetch(sandbox + '/sandbox/devices/labels').then(function (r) { return r.json() }).then(function (labels) {
+          labels.forEach(function (label) {
+            var el = button(label.name + ' · ' + label.mac, function () { finish(label.qr_content) })
+            el.setAttribute('data-qr', label.qr_content)
+            panel.insertBefore(el, input)
+          })
+        })
+        var input = document.createElement('input')
+        input.placeholder = '或粘贴任意二维码内容'
+        input.style.cssText = 'width:100%;box-sizing:border-box;padding:10px;margin:8px 0;border:1px solid #dcdee0;border-radius:8px;font-size:15px'
+        panel.appendChild(input)
+        panel.appendChild(button('确定', function () { finish(input.value) }, true))
+        panel.appendChild(button('取消', function () { finish(null) }))
+      })
+    },
+    getNetworkType: function (args, done) {
+      done({ err_msg: 'getNetworkType:ok', networkType: 'wifi' })
+    },
+    closeWindow: function (args, done) {
+      done({ err_msg: 'closeWindow:ok' })
+      document.body.innerHTML = '<p style="text-align:center;margin-top:40vh;color:#969799">页面已关闭（微信沙箱）</p>'
+    },
+  }
+
+  window.WeixinJSBridge = {
+    invoke: function (name, args, callback) {
+      var done = function (result) { if (callback) callback(result) }
+      var handler = handlers[name]
+      if (!handler) return done({ err_msg: name + ':function_not_exist' })
+      if (name !== 'preVerifyJSAPI' && name !== 'checkJsApi' && !verified) return done({ err_msg: name + ':the permission value is offline verifying' })
+      handler(args || {}, done)
+    },
+    on: function () {},
+    call: function (name) { if (handlers[name]) handlers[name]({}, function () {}) },
+  }
+  document.dispatchEvent(new Event('WeixinJSBridgeReady'))
+})()

@@ -1,0 +1,65 @@
+// The scanner through the real weixin-js-sdk, with the sandbox's stand-in of the WeChat client in the page:
+// wx.config is signed by the BFF and checked by the stand-in against the sandbox's ticket.
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
+import { startStackProcess, type StackProcess } from '../support/stack-process'
+
+let stack: StackProcess
+let browser: Browser
+let context: BrowserContext
+let page: Page
+
+beforeAll(async () => {
+  stack = await startStackProcess()
+  browser = await launchChromium()
+  context = await newPhoneContext(browser)
+  page = await context.newPage()
+  const users = (await (await fetch(`${stack.sandboxUrl}/sandbox/users`)).json()) as Array<{ openid: string }>
+  await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${users[0].openid}&next=${encodeURIComponent(`${stack.bffUrl}/`)}`)
+  await page.locator('[data-did]').first().waitFor({ timeout: 20_000 })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+describe('scanning inside WeChat', () => {
+  test('should scan a device label through WeChat\'s scanner and say what it is', async () => {
+    await page.getByText('扫一扫').click()
+    await page.waitForURL(`${stack.bffUrl}/scan`)
+    const sheet = page.locator('[data-sandbox-sheet="扫一扫"]')
+    await sheet.waitFor({ timeout: 10_000 })
+    await screenshot(page, '11-scan-sheet')
+    const label = sheet.locator('[data-qr]').first()
+    await label.waitFor()
+    const content = (await label.getAttribute('data-qr'))!
+    const did = new URL(content).searchParams.get('did')!
+    await label.click()
+    await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain(did)
+    await screenshot(page, '12-scan-result')
+  })
+
+  test('should explain a signature WeChat rejects, and offer typing the code instead', async () => {
+    await fetch(`${stack.sandboxUrl}/sandbox/wechat/rotate-ticket`, { method: 'POST' })
+    await page.goto(`${stack.bffUrl}/scan`)
+    await expect.poll(() => page.locator('[data-scan-failure]').innerText(), { timeout: 15_000 }).toContain('微信验证本页失败')
+    await page.getByPlaceholder('例如').fill('hello')
+    await page.getByText('确定').click()
+    await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain('这不是设备的二维码：hello')
+    await screenshot(page, '13-scan-signature-error')
+  })
+})
+
+describe('outside WeChat', () => {
+  test('should ask to open the page in WeChat, with a QR code of it', async () => {
+    await page.goto(`${stack.sandboxUrl}/sandbox/wechat/client?enabled=0&next=${encodeURIComponent(`${stack.bffUrl}/scan`)}`)
+    await page.waitForURL(`${stack.bffUrl}/scan`)
+    const panel = page.locator('[data-open-in-wechat]')
+    await panel.waitFor()
+    expect(await panel.innerText()).toContain('请在微信中打开')
+    await expect.poll(() => panel.locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
+    await screenshot(page, '14-open-in-wechat')
+  })
+})
