@@ -1,11 +1,18 @@
 // `npm start`: the sandbox (when no real cloud is configured), the SPA (built if missing) and the BFF.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
+import type { Context } from './context'
+import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
 import { startSandbox, type Sandbox } from './sandbox/sandbox'
 
 const root = join(import.meta.dirname, '..')
+
+async function createSandboxMenu(config: Config, context: Context): Promise<void> {
+  const entries = (JSON.parse(readFileSync(join(import.meta.dirname, 'wechat', 'menu.config.json'), 'utf8')) as { button: MenuEntry[] }).button
+  await new MenuClient(config.wechat.apiBase, context.wechat.accessToken).create(buildMenu(entries, config.publicUrl ?? `http://localhost:${config.port}`))
+}
 
 async function main(): Promise<void> {
   let config: Config
@@ -31,7 +38,8 @@ async function main(): Promise<void> {
       behaviour: config.sandboxBehaviour,
       wechatToken: config.wechat.pushToken ?? undefined,
       wechatAesKey: config.wechat.aesKey ?? undefined,
-      pushUrl: `http://127.0.0.1:${config.port}/wechat/push`,
+      // localhost, like the browser: links in replies then reach the app with the same cookies.
+      pushUrl: `http://localhost:${config.port}/wechat/push`,
     })
     config.gizwits.apiBase = sandbox.url
     config.wechat.apiBase = sandbox.url
@@ -44,10 +52,12 @@ async function main(): Promise<void> {
     await build({ root, logLevel: 'warn' })
   }
 
-  const { app } = await buildApp(config, { logger: process.env.LOG === '1' })
+  const { app, context } = await buildApp(config, { logger: process.env.LOG === '1' })
   await app.listen({ port: config.port, host: config.host })
+  // On the sandbox the Official Account gets its menu at once, through the same API a real one uses.
+  if (sandbox) await createSandboxMenu(config, context).catch((error: Error) => console.warn(`sandbox menu not created: ${error.message}`))
   const shown = config.publicUrl ?? `http://localhost:${config.port}`
-  console.log(`Open ${shown}${sandbox ? `  (sandbox Gizwits + WeChat at ${sandbox.url}; demo users listed at ${sandbox.url}/sandbox/users)` : ''}`)
+  console.log(`Open ${shown}${sandbox ? `  — or the sandbox's WeChat at http://localhost:${sandbox.port}/wechat/ (Gizwits + WeChat stand-in at ${sandbox.url})` : ''}`)
 
   let closing = false
   const shutdown = async () => {

@@ -89,6 +89,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (request.cookies[CLIENT_COOKIE] === 'off') return '/* the WeChat client stand-in is off for this browser */'
       return readFileSync(join(import.meta.dirname, 'public', 'wechat-bridge.js'), 'utf8')
     })
+    scope.get('/wechat/', async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(join(import.meta.dirname, 'public', 'wechat.html'), 'utf8')),
+    )
+    scope.get('/wechat', async (_request, reply) => reply.redirect('/wechat/', 302))
     scope.get('/sandbox/wechat/client', async (request, reply) => {
       const { enabled, next } = request.query as { enabled?: string; next?: string }
       if (enabled !== '0' && enabled !== '1') return reply.status(400).send({ error: 'bad_enabled', message: 'enabled must be 0 or 1' })

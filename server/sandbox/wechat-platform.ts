@@ -100,6 +100,17 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     return { errcode: 0, errmsg: 'ok' }
   })
 
+  // For the sandbox's WeChat page: the menu as created through the API, and one user's conversation.
+  app.get('/sandbox/wechat/menu', async () => menu ?? { button: [] })
+  app.get('/sandbox/wechat/conversation', async (request, reply) => {
+    const { openid } = request.query as { openid?: string }
+    if (!openid) return reply.status(400).send({ error: 'bad_openid', message: 'openid is required' })
+    const following = !db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(openid)
+    const messages = (db.prepare('SELECT id, kind, body, created_at FROM wechat_messages WHERE openid = ? ORDER BY id').all(openid) as Array<{ id: number; kind: string; body: string; created_at: number }>)
+      .map((row) => ({ id: row.id, kind: row.kind, created_at: row.created_at, ...(JSON.parse(row.body) as object) }))
+    return { following, messages }
+  })
+
   app.post('/cgi-bin/message/template/send', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)

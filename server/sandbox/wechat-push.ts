@@ -71,6 +71,9 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
       const envelope = `<ToUserName>${cdata(options.accountId)}</ToUserName><Encrypt>${cdata(encrypted)}</Encrypt>`
       body = mode === 'safe' ? `<xml>${envelope}</xml>` : inner.replace('</xml>', `<Encrypt>${cdata(encrypted)}</Encrypt></xml>`)
     }
+    if (input.msg_type === 'text') options.db.prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)').run(input.openid, 'user', JSON.stringify({ content: input.content ?? '' }), options.clock.nowS())
+    if (input.msg_type === 'event' && input.event === 'unsubscribe') options.db.prepare('INSERT OR IGNORE INTO wechat_unfollowed (openid) VALUES (?)').run(input.openid)
+    if (input.msg_type === 'event' && input.event === 'subscribe') options.db.prepare('DELETE FROM wechat_unfollowed WHERE openid = ?').run(input.openid)
     const started = Date.now()
     const response = await fetch(`${target}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(5000) })
     const raw = await response.text()
