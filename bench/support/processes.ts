@@ -8,24 +8,11 @@ import { DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import type { BoundDevice } from '@shared/open-api'
 import { freePort } from '../../test/support/free-port'
 import { loginThroughSandbox } from '../../test/support/login'
+import { waitUntilUp } from '../../test/support/wait-until-up'
 
 export interface RunningProcess { url: string; child: ChildProcess; stop: () => Promise<void> }
 
 const root = join(import.meta.dirname, '..', '..')
-
-export async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${log()}`)
-    try {
-      if ((await fetch(url)).status < 500) return
-    } catch {
-      // not yet listening
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`${url} did not come up:\n${log()}`)
-}
 
 export async function startProcess(script: string, env: Record<string, string>, probeUrl: string, url: string): Promise<RunningProcess> {
   let log = ''

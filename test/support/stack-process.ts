@@ -1,10 +1,11 @@
 // Runs the product exactly as `npm start` does (BFF + sandbox in one process) on free ports, for end-to-end
 // tests and benchmarks. The sandbox is deterministic ('still') unless told otherwise.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port'
+import { waitUntilUp } from './wait-until-up'
 
 export interface StackProcess {
   bffUrl: string
@@ -14,21 +15,6 @@ export interface StackProcess {
 }
 
 const root = join(import.meta.dirname, '..', '..')
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`)
-    try {
-      const response = await fetch(`${url}/healthz`)
-      if (response.ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`the server did not become healthy:\n${output()}`)
-}
 
 export async function startStackProcess(env: Record<string, string> = {}): Promise<StackProcess> {
   const port = await freePort()
@@ -52,7 +38,7 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
   child.stderr?.on('data', (chunk) => (log += chunk))
   const output = () => log
   const bffUrl = `http://localhost:${port}`
-  await waitForHealth(bffUrl, child, output)
+  await waitUntilUp(`${bffUrl}/healthz`, child, output)
   return {
     bffUrl,
     sandboxUrl: `http://localhost:${sandboxPort}`,
