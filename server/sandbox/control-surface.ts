@@ -23,9 +23,35 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     return [...world.devices.values()].map((d) => ({
       did: d.seed.did,
       mac: d.seed.mac,
+      online: d.online,
       name: d.product.definition.name,
       qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
     }))
+  })
+
+  // AirKiss as the phone does it: the chosen device in pairing mode joins the Wi-Fi and comes online. A 5 GHz
+  // network or an empty password fails, as it does with real modules. Posted as text/plain (no CORS preflight).
+  const joinedLan = new Set<string>()
+  app.post('/sandbox/wechat/airkiss', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*')
+    let input: { did?: string; ssid?: string; password?: string } = {}
+    try {
+      input = typeof request.body === 'string' ? JSON.parse(request.body) : (request.body as typeof input) ?? {}
+    } catch {
+      return reply.status(400).send({ ok: false, reason: 'bad_request' })
+    }
+    const device = input.did ? world.devices.get(input.did) : undefined
+    if (!device) return reply.status(404).send({ ok: false, reason: 'no_device' })
+    if (!input.ssid || /5g/i.test(input.ssid)) return { ok: false, reason: 'wifi_5ghz_or_missing' }
+    if (!input.password || input.password.length < 8) return { ok: false, reason: 'wrong_password' }
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    world.setOnline(device.seed.did, true)
+    joinedLan.add(device.seed.did)
+    return { ok: true, did: device.seed.did }
+  })
+  app.get('/sandbox/wechat/lan-devices', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*')
+    return [...joinedLan].map((did) => world.devices.get(did)!).filter((d) => d.online).map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key }))
   })
 
   app.post('/sandbox/devices/:did/report', async (request, reply) => {

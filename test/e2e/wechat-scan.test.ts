@@ -41,6 +41,49 @@ describe('scanning inside WeChat', () => {
     await screenshot(page, '12-scan-result')
   })
 
+  test('should set up a new device\'s Wi-Fi through the client stand-in and find it on the LAN', async () => {
+    const NEW_DEVICE = 'Nw1eRxAx7vV3wOb6Zf9UdM'
+    await page.goto(`${stack.bffUrl}/scan`)
+    const scanner = page.locator('[data-sandbox-sheet="扫一扫"]')
+    await scanner.waitFor({ timeout: 10_000 })
+    await scanner.getByText('取消').click()
+
+    const invoke = (name: string) => page.evaluate((api) => new Promise<string>((resolve) => {
+      ;(globalThis as unknown as { WeixinJSBridge: { invoke: (n: string, a: object, cb: (r: { err_msg: string }) => void) => void } })
+        .WeixinJSBridge.invoke(api, {}, (result) => resolve(result.err_msg))
+    }), name)
+    const wifi = page.locator('[data-sandbox-sheet="配置设备上网"]')
+
+    const tooFast = invoke('configWXDeviceWiFi')
+    await wifi.waitFor()
+    await wifi.locator('[data-airkiss-device] option[value="' + NEW_DEVICE + '"]').waitFor({ state: 'attached' })
+    await wifi.locator('[data-airkiss-device]').selectOption(NEW_DEVICE)
+    await wifi.getByPlaceholder('Wi-Fi 名称').fill('Home-5G')
+    await wifi.getByPlaceholder('Wi-Fi 密码').fill('12345678')
+    await screenshot(page, '15-airkiss-sheet')
+    await wifi.getByText('连接').click()
+    expect(await tooFast).toBe('configWXDeviceWiFi:fail_wifi_5ghz_or_missing')
+
+    const joined = invoke('configWXDeviceWiFi')
+    await wifi.waitFor()
+    await wifi.locator('[data-airkiss-device] option[value="' + NEW_DEVICE + '"]').waitFor({ state: 'attached' })
+    await wifi.locator('[data-airkiss-device]').selectOption(NEW_DEVICE)
+    await wifi.getByPlaceholder('Wi-Fi 名称').fill('Home')
+    await wifi.getByPlaceholder('Wi-Fi 密码').fill('12345678')
+    await wifi.getByText('连接').click()
+    expect(await joined).toBe('configWXDeviceWiFi:ok')
+    const devices = (await (await fetch(`${stack.sandboxUrl}/sandbox/devices`)).json()) as Array<{ did: string; online: boolean; mac: string }>
+    const device = devices.find((candidate) => candidate.did === NEW_DEVICE)!
+    expect(device.online).toBe(true)
+
+    const found = await page.evaluate(() => new Promise<string[]>((resolve) => {
+      const bridge = (globalThis as unknown as { WeixinJSBridge: { on: (n: string, cb: (r: { devices: Array<{ mac: string }> }) => void) => void; invoke: (n: string, a: object, cb: () => void) => void } }).WeixinJSBridge
+      bridge.on('onScanWXDeviceResult', (result) => resolve(result.devices.map((d) => d.mac)))
+      bridge.invoke('openWXDeviceLib', { connType: 'lan' }, () => bridge.invoke('startScanWXDevice', { connType: 'lan' }, () => {}))
+    }))
+    expect(found).toContain(device.mac)
+  })
+
   test('should explain a signature WeChat rejects, and offer typing the code instead', async () => {
     await fetch(`${stack.sandboxUrl}/sandbox/wechat/rotate-ticket`, { method: 'POST' })
     await page.goto(`${stack.bffUrl}/scan`)

@@ -83,6 +83,62 @@
         panel.appendChild(button('取消', function () { finish(null) }))
       })
     },
+    configWXDeviceWiFi: function (args, done) {
+      sheet('配置设备上网', function (panel, close) {
+        var hint = document.createElement('p')
+        hint.textContent = '选择正在配网模式的设备，输入 Wi-Fi 名称和密码'
+        hint.style.cssText = 'color:#969799;font-size:13px;margin:0 0 8px'
+        panel.appendChild(hint)
+        var select = document.createElement('select')
+        select.setAttribute('data-airkiss-device', '')
+        select.style.cssText = 'width:100%;padding:10px;margin:4px 0;border:1px solid #dcdee0;border-radius:8px;font-size:15px'
+        panel.appendChild(select)
+        fetch(sandbox + '/sandbox/devices/labels').then(function (r) { return r.json() }).then(function (labels) {
+          labels.forEach(function (label) {
+            var option = document.createElement('option')
+            option.value = label.did
+            option.textContent = label.name + ' · ' + label.mac + (label.online ? '（已在线）' : '')
+            select.appendChild(option)
+          })
+        })
+        var field = function (placeholder, type) {
+          var input = document.createElement('input')
+          input.placeholder = placeholder
+          input.type = type
+          input.style.cssText = 'width:100%;box-sizing:border-box;padding:10px;margin:4px 0;border:1px solid #dcdee0;border-radius:8px;font-size:15px'
+          panel.appendChild(input)
+          return input
+        }
+        var ssid = field('Wi-Fi 名称', 'text')
+        var password = field('Wi-Fi 密码', 'password')
+        panel.appendChild(button('连接', function () {
+          close()
+          fetch(sandbox + '/sandbox/wechat/airkiss', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ did: select.value, ssid: ssid.value, password: password.value }) })
+            .then(function (r) { return r.json() })
+            .then(function (result) { done({ err_msg: result.ok ? 'configWXDeviceWiFi:ok' : 'configWXDeviceWiFi:fail_' + result.reason }) })
+            .catch(function () { done({ err_msg: 'configWXDeviceWiFi:fail' }) })
+        }, true))
+        panel.appendChild(button('取消', function () { close(); done({ err_msg: 'configWXDeviceWiFi:cancel' }) }))
+      })
+    },
+    openWXDeviceLib: function (args, done) {
+      done({ err_msg: 'openWXDeviceLib:ok', bluetoothState: 'on', isSupportBLE: 'yes' })
+    },
+    closeWXDeviceLib: function (args, done) {
+      done({ err_msg: 'closeWXDeviceLib:ok' })
+    },
+    startScanWXDevice: function (args, done) {
+      done({ err_msg: 'startScanWXDevice:ok' })
+      // Devices on the phone's LAN answer the discovery broadcast: the ones that joined Wi-Fi through this phone.
+      fetch(sandbox + '/sandbox/wechat/lan-devices').then(function (r) { return r.json() }).then(function (devices) {
+        ;(listeners.onScanWXDeviceResult || []).forEach(function (listener) {
+          listener({ devices: devices.map(function (d) { return { deviceId: d.mac, mac: d.mac, productKey: d.product_key } }), isCompleted: 'yes' })
+        })
+      })
+    },
+    stopScanWXDevice: function (args, done) {
+      done({ err_msg: 'stopScanWXDevice:ok' })
+    },
     getNetworkType: function (args, done) {
       done({ err_msg: 'getNetworkType:ok', networkType: 'wifi' })
     },
@@ -92,6 +148,8 @@
     },
   }
 
+  var listeners = {}
+
   window.WeixinJSBridge = {
     invoke: function (name, args, callback) {
       var done = function (result) { if (callback) callback(result) }
@@ -100,7 +158,9 @@
       if (name !== 'preVerifyJSAPI' && name !== 'checkJsApi' && !verified) return done({ err_msg: name + ':the permission value is offline verifying' })
       handler(args || {}, done)
     },
-    on: function () {},
+    on: function (name, listener) {
+      ;(listeners[name] = listeners[name] || []).push(listener)
+    },
     call: function (name) { if (handlers[name]) handlers[name]({}, function () {}) },
   }
   document.dispatchEvent(new Event('WeixinJSBridgeReady'))
