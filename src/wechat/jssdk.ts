@@ -85,3 +85,41 @@ export async function scanQRCode(): Promise<string> {
 export async function closeWindow(): Promise<void> {
   ;(await wechat()).closeWindow()
 }
+
+interface BridgeCalls {
+  invoke: (name: string, args: object, callback: (result: { err_msg?: string; errMsg?: string }) => void) => void
+  on: (name: string, listener: (result: { devices?: Array<{ deviceId: string; mac?: string }> }) => void) => void
+}
+
+const messageOf = (result: { err_msg?: string; errMsg?: string }) => result.errMsg ?? result.err_msg ?? ''
+
+/** WeChat's AirKiss sheet: the user gives the Wi-Fi the device in pairing mode should join. */
+export async function configureDeviceWiFi(): Promise<void> {
+  const wx = await wechat()
+  if (!(await supports(wx, 'configWXDeviceWiFi'))) throw new WeChatError('unsupported', 'configWXDeviceWiFi')
+  const bridge = wx as unknown as BridgeCalls
+  return new Promise((resolve, reject) => {
+    bridge.invoke('configWXDeviceWiFi', {}, (result) => {
+      const message = messageOf(result)
+      if (/:ok$/.test(message)) resolve()
+      else reject(new WeChatError(kindOf(message), message))
+    })
+  })
+}
+
+/** Devices answering on the phone's Wi-Fi (WeChat's LAN discovery), collected for `windowMs`. */
+export async function discoverLanDevices(windowMs = 5000): Promise<Array<{ deviceId: string; mac?: string }>> {
+  const wx = await wechat()
+  const bridge = wx as unknown as BridgeCalls
+  const found = new Map<string, { deviceId: string; mac?: string }>()
+  bridge.on('onScanWXDeviceResult', (result) => {
+    for (const device of result.devices ?? []) found.set(device.deviceId, device)
+  })
+  await new Promise<void>((resolve, reject) =>
+    bridge.invoke('openWXDeviceLib', { connType: 'lan' }, (result) => (/:ok$/.test(messageOf(result)) ? resolve() : reject(new WeChatError(kindOf(messageOf(result)), messageOf(result))))),
+  )
+  bridge.invoke('startScanWXDevice', { connType: 'lan' }, () => {})
+  await new Promise((resolve) => setTimeout(resolve, windowMs))
+  bridge.invoke('stopScanWXDevice', { connType: 'lan' }, () => {})
+  return [...found.values()]
+}
