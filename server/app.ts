@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
+import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { openDatabase } from './store/database'
 
@@ -77,7 +78,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => meRoutes(scope, context))
   await app.register(async (scope) => appApiRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
-  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db)))
+  const binder = new PushDeviceBinder(context.client, context.accounts, context.users, context.access, config.gizwits.products)
+  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))
   await app.register(async (scope) => pageSocketRoute(scope, context))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')

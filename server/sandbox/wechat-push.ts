@@ -51,13 +51,17 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
   let msgId = 24_000_000_000_000_000n
 
   app.post('/sandbox/wechat/push', async (request, reply) => {
-    const input = (request.body ?? {}) as { openid?: string; msg_type?: string; content?: string; event?: string; event_key?: string; mode?: Mode; create_time?: number }
+    const input = (request.body ?? {}) as { openid?: string; msg_type?: string; content?: string; event?: string; event_key?: string; device_id?: string; mode?: Mode; create_time?: number }
     const target = options.pushUrl()
     if (!target) return reply.status(409).send({ error: 'no_push_url', message: 'no server URL is configured for the Official Account' })
-    if (!input.openid || (input.msg_type !== 'text' && input.msg_type !== 'event')) return reply.status(400).send({ error: 'bad_push', message: 'body must be {"openid", "msg_type":"text"|"event", "content"|"event", "event_key"?}' })
+    if (!input.openid || !['text', 'event', 'device_event'].includes(input.msg_type ?? '')) {
+      return reply.status(400).send({ error: 'bad_push', message: 'body must be {"openid", "msg_type":"text"|"event"|"device_event", "content"|"event", "event_key"?, "device_id"?}' })
+    }
     const mode: Mode = input.mode ?? 'safe'
     const createTime = input.create_time ?? options.clock.nowS()
-    const inner = input.msg_type === 'text'
+    // The hardware platform's device events (AbleCloud guide): who bound which device, from the device's QR.
+    const deviceEvent = `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('device_event')}</MsgType><Event>${cdata(input.event ?? '')}</Event><DeviceType>${cdata(options.accountId)}</DeviceType><DeviceID>${cdata(input.device_id ?? '')}</DeviceID><Content>${cdata('')}</Content><SessionID>0</SessionID><OpenID>${cdata(input.openid)}</OpenID></xml>`
+    const inner = input.msg_type === 'device_event' ? deviceEvent : input.msg_type === 'text'
       ? `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(input.content ?? '')}</Content><MsgId>${++msgId}</MsgId></xml>`
       : `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('event')}</MsgType><Event>${cdata(input.event ?? '')}</Event>${input.event_key === undefined ? '' : `<EventKey>${cdata(input.event_key)}</EventKey>`}</xml>`
     const timestamp = String(options.clock.nowS())

@@ -8,6 +8,14 @@ import { FIRST_USER, body, startBackend, type Backend } from '../support/backend
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
 
 describe('safe-mode crypto', () => {
+  test('should match the sample of WeChat\'s own message-crypto test suite', () => {
+    // WXBizMsgCryptTest (WeChat's Java sample): key, appid, the 16 "random" bytes, and the expected ciphertext.
+    const crypto = new MessageCrypto('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', 'wxb11529c136998cb6')
+    const expected = 'jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg=='
+    expect(crypto.encrypt('我是中文abcd123', Buffer.from('aaaabbbbccccdddd'))).toBe(expected)
+    expect(crypto.decrypt(expected).message).toBe('我是中文abcd123')
+  })
+
   test('should round-trip a message and refuse one for another account', () => {
     const mine = new MessageCrypto(DEMO_WECHAT_AES_KEY, 'wx5a1b2c3d4e5f6a7b')
     const encrypted = mine.encrypt('<xml><Content><![CDATA[你好]]></Content></xml>')
@@ -80,5 +88,48 @@ describe('/wechat/push', () => {
     const badAes = await fetch(`${backend.bffUrl}/wechat/push?encrypt_type=aes&timestamp=1&nonce=n&msg_signature=${sha1([DEMO_WECHAT_TOKEN, '1', 'n', 'AAAA'])}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>' })
     expect(badAes.status).toBe(401)
     expect(events().length).toBe(before)
+  })
+})
+
+describe('devices bound from WeChat pushes', () => {
+  let backend: Backend
+  beforeAll(async () => {
+    backend = await startBackend()
+  })
+  afterAll(async () => {
+    await backend.close()
+  })
+
+  const AC = '4214bf2d79694a259232431b6f2ef46b'
+  const push = (input: Record<string, unknown>) =>
+    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const macsOf = async (openid: string) => {
+    const { token } = (await (await fetch(`${backend.sandbox.url}/app/users`, {
+      method: 'POST',
+      headers: { 'X-Gizwits-Application-Id': backend.context.config.gizwits.appId, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_id: openid }),
+    })).json()) as { token: string }
+    const bindings = (await (await fetch(`${backend.sandbox.url}/app/bindings`, { headers: { 'X-Gizwits-Application-Id': backend.context.config.gizwits.appId, 'X-Gizwits-User-token': token } })).json()) as { devices: Array<{ mac: string }> }
+    return bindings.devices.map((device) => device.mac)
+  }
+
+  test('should bind the device of a parametric QR scanned before following', async () => {
+    const result = await push({ openid: 'o-scan-then-follow', msg_type: 'event', event: 'subscribe', event_key: `qrscene_bind:${AC}:accf2350d449` })
+    expect(result.reply).toContain('正在为你绑定扫到的设备')
+    await expect.poll(() => macsOf('o-scan-then-follow')).toEqual(['accf2350d449'])
+  })
+
+  test('should bind and unbind through hardware device events', async () => {
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'bind', device_id: `${AC}_accf2350d449` })
+    await expect.poll(() => macsOf('o-hardware')).toEqual(['accf2350d449'])
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'unbind', device_id: `${AC}_accf2350d449` })
+    await expect.poll(() => macsOf('o-hardware')).toEqual([])
+  })
+
+  test('should ignore scenes and device ids that name no device of ours', async () => {
+    const result = await push({ openid: 'o-stranger', msg_type: 'event', event: 'SCAN', event_key: 'promo-2026' })
+    expect(result.raw).toBe('success')
+    await push({ openid: 'o-stranger', msg_type: 'device_event', event: 'bind', device_id: 'not-ours' })
+    expect(await macsOf('o-stranger')).toEqual([])
   })
 })
