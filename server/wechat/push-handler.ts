@@ -40,6 +40,9 @@ export class PushHandler {
       const reply = DEVICE_WORDS.test(push.Content ?? '') ? `点这里查看和控制你的设备：${link}` : `回复“设备”打开你的设备，或点菜单“${'我的设备'}”。`
       return textReply(push, reply, context.nowS())
     }
+    if (push.MsgType === 'event' && push.Event === 'CLICK' && push.EventKey === 'HELP') {
+      return textReply(push, `点菜单“我的设备”查看和控制设备；“添加设备”里可以扫码绑定或给新设备配网。也可以直接回复“设备”。${link}`, context.nowS())
+    }
     const openid = push.FromUserName ?? ''
     if (push.MsgType === 'device_event') {
       const device = deviceFromDeviceId(push.DeviceID)

@@ -82,6 +82,17 @@ export async function scanQRCode(): Promise<string> {
   })
 }
 
+/** 'wifi', '4g', … — AirKiss needs the phone on the Wi-Fi the device should join. */
+export async function networkType(): Promise<string> {
+  const wx = await wechat()
+  return new Promise((resolve, reject) => {
+    wx.getNetworkType({
+      success: (result: { networkType: string }) => resolve(result.networkType),
+      fail: (error: { errMsg: string }) => reject(new WeChatError(kindOf(error.errMsg), error.errMsg)),
+    } as Parameters<Wx['getNetworkType']>[0])
+  })
+}
+
 export async function closeWindow(): Promise<void> {
   ;(await wechat()).closeWindow()
 }

@@ -70,6 +70,11 @@ describe('/wechat/push', () => {
     expect(events()).toContainEqual(expect.objectContaining({ openid: 'o-new-follower', event: 'subscribe', event_key: 'qrscene_device42' }))
   })
 
+  test('should answer the menu\'s help button', async () => {
+    const result = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'HELP' })
+    expect(result.reply).toContain('我的设备')
+  })
+
   test('should handle a retried event once', async () => {
     const before = events().length
     const first = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_123 })

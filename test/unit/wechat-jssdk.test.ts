@@ -16,6 +16,7 @@ const fake = vi.hoisted(() => {
     error: (fn: (error: { errMsg: string }) => void) => state.answer === 'error' && queueMicrotask(() => fn({ errMsg: 'config:invalid signature' })),
     checkJsApi: ({ jsApiList, success }: { jsApiList: string[]; success: (r: { checkResult: Record<string, boolean> }) => void }) =>
       success({ checkResult: Object.fromEntries(jsApiList.map((name) => [name, state.supported])) }),
+    getNetworkType: ({ success }: { success: (r: { networkType: string }) => void }) => success({ networkType: 'wifi' }),
     scanQRCode: ({ success }: { success: (r: { resultStr: string }) => void }) => success({ resultStr: 'http://www.gizwits.com?product_key=p&did=d&passcode=c' }),
     invoke: (name: string, _args: object, callback: (r: { err_msg: string }) => void) => {
       if (name === 'configWXDeviceWiFi') return callback({ err_msg: state.wifi })
@@ -90,7 +91,8 @@ describe('the WeChat adapter', () => {
   })
 
   test('should report AirKiss failures and collect LAN devices', async () => {
-    const { configureDeviceWiFi, discoverLanDevices } = await load()
+    const { configureDeviceWiFi, discoverLanDevices, networkType } = await load()
+    expect(await networkType()).toBe('wifi')
     await configureDeviceWiFi()
     fake.state.wifi = 'configWXDeviceWiFi:cancel'
     await expect(configureDeviceWiFi()).rejects.toMatchObject({ kind: 'cancelled' })
