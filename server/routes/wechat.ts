@@ -14,9 +14,12 @@ function ownOrigin(context: Context, request: FastifyRequest): string {
 
 export async function wechatRoutes(app: FastifyInstance, context: Context): Promise<void> {
   app.get('/api/wechat/jssdk-config', {
-    schema: { querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }) }), response: { 200: JssdkConfig, 400: ApiErrorBody, 502: ApiErrorBody } },
+    schema: {
+      querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }), refresh: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })) }),
+      response: { 200: JssdkConfig, 400: ApiErrorBody, 502: ApiErrorBody },
+    },
   }, async (request) => {
-    const { url } = request.query as { url: string }
+    const { url, refresh } = request.query as { url: string; refresh?: number }
     let origin: string
     try {
       origin = new URL(url).origin
@@ -25,7 +28,7 @@ export async function wechatRoutes(app: FastifyInstance, context: Context): Prom
     }
     if (origin !== ownOrigin(context, request)) throw new ApiError(400, 'url_not_ours', 'url_not_ours')
     try {
-      return await context.wechat.jsapiTicket.configFor(url)
+      return await context.wechat.jsapiTicket.configFor(url, { fresh: refresh === 1 })
     } catch (error) {
       if (error instanceof WeChatApiError) throw new ApiError(502, 'wechat_unavailable', 'wechat_unavailable', {}, `${error.errcode}`)
       throw error

@@ -6,11 +6,14 @@ import { jssdkSignature } from './signatures'
 import type { TokenCache } from './token-cache'
 
 const REFRESH_MARGIN_MS = 5 * 60_000
+/** getticket has a low daily limit: a page's report of a bad signature refreshes at most this often. */
+const FORCED_REFRESH_EVERY_MS = 60_000
 
 export interface JssdkConfig { appId: string; timestamp: number; nonceStr: string; signature: string }
 
 export class JsapiTicketSource {
   private inFlight: Promise<string> | null = null
+  private lastForced = 0
 
   constructor(
     private readonly appId: string,
@@ -20,10 +23,12 @@ export class JsapiTicketSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async ticket(): Promise<string> {
+  async ticket({ fresh = false } = {}): Promise<string> {
     const key = `wechat:jsapi_ticket:${this.appId}`
     const cached = await this.cache.get(key)
-    if (cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.value
+    const force = fresh && this.now() - this.lastForced > FORCED_REFRESH_EVERY_MS
+    if (force) this.lastForced = this.now()
+    if (!force && cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.value
     if (!this.inFlight) {
       this.inFlight = this.accessToken
         .withToken((token) => wechatCall<{ ticket: string; expires_in: number }>(`${this.apiBase()}/cgi-bin/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`))
@@ -38,8 +43,9 @@ export class JsapiTicketSource {
     return this.inFlight
   }
 
-  async configFor(url: string): Promise<JssdkConfig> {
-    const ticket = await this.ticket()
+  /** `fresh`: the page was told its signature is invalid — WeChat may have replaced the ticket we cached. */
+  async configFor(url: string, { fresh = false } = {}): Promise<JssdkConfig> {
+    const ticket = await this.ticket({ fresh })
     const timestamp = Math.floor(this.now() / 1000)
     const nonceStr = randomBytes(8).toString('hex')
     return { appId: this.appId, timestamp, nonceStr, signature: jssdkSignature(ticket, nonceStr, timestamp, url) }

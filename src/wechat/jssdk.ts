@@ -46,7 +46,10 @@ export function wechat(): Promise<Wx> {
       })
       wx.error((error) => {
         clearTimeout(timer)
-        reject(new WeChatError(kindOf(error.errMsg), error.errMsg))
+        const kind = kindOf(error.errMsg)
+        // WeChat may have replaced the ticket the BFF signed with: have it fetch a new one for the next attempt.
+        if (kind === 'signature') void http.get('/api/wechat/jssdk-config', { params: { url, refresh: 1 } }).catch(() => undefined)
+        reject(new WeChatError(kind, error.errMsg))
       })
     })
   })()

@@ -92,6 +92,11 @@ describe('scanning inside WeChat', () => {
     await page.getByText('确定').click()
     await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain('这不是设备的二维码：hello')
     await screenshot(page, '13-scan-signature-error')
+    // The failure made the BFF fetch the new ticket: opening the page again works.
+    await page.reload()
+    const scanner = page.locator('[data-sandbox-sheet="扫一扫"]')
+    await scanner.waitFor({ timeout: 10_000 })
+    await scanner.getByText('取消').click()
   })
 })
 

@@ -145,4 +145,14 @@ describe('GET /api/wechat/jssdk-config', () => {
     expect(await body(foreign)).toMatchObject({ error_code: 'url_not_ours', message: '只能为本应用的页面签名' })
     expect((await fetch(`${backend.bffUrl}/api/wechat/jssdk-config?url=not-a-url`)).status).toBe(400)
   })
+
+  test('should sign with a fresh ticket when a page reports its signature was refused', async () => {
+    const page = `${backend.bffUrl}/scan`
+    await fetch(`${backend.bffUrl}/api/wechat/jssdk-config?url=${encodeURIComponent(page)}`)
+    const { ticket } = (await (await fetch(`${backend.sandbox.url}/sandbox/wechat/rotate-ticket`, { method: 'POST' })).json()) as { ticket: string }
+    const stale = await body(await fetch(`${backend.bffUrl}/api/wechat/jssdk-config?url=${encodeURIComponent(page)}`))
+    expect(stale.signature).not.toBe(jssdkSignature(ticket, stale.nonceStr as string, stale.timestamp as number, page))
+    const fresh = await body(await fetch(`${backend.bffUrl}/api/wechat/jssdk-config?url=${encodeURIComponent(page)}&refresh=1`))
+    expect(fresh.signature).toBe(jssdkSignature(ticket, fresh.nonceStr as string, fresh.timestamp as number, page))
+  })
 })
