@@ -15,6 +15,8 @@ import { GizwitsApiError, GizwitsUnavailableError } from './gizwits/open-api-cli
 import { localeFrom, translate, type MessageKey } from './i18n/messages'
 import { pageSocketRoute } from './relay/page-socket'
 import { appApiRoutes } from './routes/app-api'
+import { productRoutes } from './routes/products'
+import { sharingRoutes } from './routes/sharing-api'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
@@ -37,6 +39,25 @@ const GIZWITS_MESSAGES: Partial<Record<number, [status: number, key: MessageKey]
   [GizwitsErrorCode.SEND_COMMAND_FAILED]: [502, 'send_failed'],
   [GizwitsErrorCode.TOKEN_INVALID]: [502, 'cloud_unavailable'],
   [GizwitsErrorCode.TOKEN_EXPIRED]: [502, 'cloud_unavailable'],
+  [GizwitsErrorCode.DID_PASSCODE_INVALID]: [400, 'passcode_invalid'],
+  [GizwitsErrorCode.BAD_QRCODE_CONTENT]: [400, 'qr_not_device'],
+  [GizwitsErrorCode.CANNOT_SHARE_TO_SELF]: [400, 'share_to_self'],
+  [GizwitsErrorCode.ONLY_OWNER_CAN_SHARE]: [403, 'only_owner_can_share'],
+  [GizwitsErrorCode.GUEST_NOT_FOUND]: [404, 'guest_not_found'],
+  [GizwitsErrorCode.GUEST_ALREADY_BOUND]: [409, 'guest_already_bound'],
+  [GizwitsErrorCode.SHARING_NOT_FOUND]: [404, 'sharing_not_found'],
+  [GizwitsErrorCode.MESSAGE_NOT_FOUND]: [404, 'message_not_found'],
+  [GizwitsErrorCode.SHARING_WAITING]: [409, 'sharing_waiting'],
+  [GizwitsErrorCode.SHARING_EXPIRED]: [410, 'sharing_expired'],
+  [GizwitsErrorCode.SHARING_NOT_WAITING]: [409, 'sharing_closed'],
+  [GizwitsErrorCode.OWNER_BINDING_DISABLED]: [410, 'owner_unbound'],
+  [GizwitsErrorCode.OWNER_EXISTS]: [409, 'owner_exists'],
+  [GizwitsErrorCode.NOT_OWNER]: [403, 'not_owner'],
+  [GizwitsErrorCode.SHARING_ALREADY_CANCELLED]: [409, 'sharing_cancelled'],
+  [GizwitsErrorCode.CANNOT_UNBIND_SELF]: [400, 'cannot_remove_self'],
+  [GizwitsErrorCode.NOT_GUEST]: [403, 'not_guest'],
+  [GizwitsErrorCode.ONLY_SELF_CAN_MODIFY_ALIAS]: [403, 'not_owner'],
+  [GizwitsErrorCode.NOT_RECEIVER]: [403, 'not_receiver'],
 }
 
 function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { status: number; body: ApiErrorBody } {
@@ -77,6 +98,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => authRoutes(scope, context))
   await app.register(async (scope) => meRoutes(scope, context))
   await app.register(async (scope) => appApiRoutes(scope, context))
+  await app.register(async (scope) => sharingRoutes(scope, context))
+  await app.register(async (scope) => productRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
   const binder = new PushDeviceBinder(context.client, context.accounts, context.users, context.access, config.gizwits.products)
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       wechatAesKey: config.wechat.aesKey ?? undefined,
       // localhost, like the browser: links in replies then reach the app with the same cookies.
       pushUrl: `http://localhost:${config.port}/wechat/push`,
+      appUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     })
     config.gizwits.apiBase = sandbox.url
     config.wechat.apiBase = sandbox.url

@@ -2,8 +2,9 @@
 // the sandbox; only the base URL differs.
 import { createHash } from 'node:crypto'
 import type {
-  BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindMacBody, BoundDevice, ControlBody,
-  DevdataLatest, GizwitsErrorBody, ProductDefinition, UnbindResult, UserToken,
+  BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindLatestBody,
+  BindMacBody, BoundDevice, ControlBody, DevdataLatest, GizwitsErrorBody, Guest, MessageList, MessagesQuery, ProductDefinition,
+  SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult, SharingList, SharingQuery, UnbindResult, UserToken,
 } from '@shared/open-api'
 
 export class GizwitsApiError extends Error {
@@ -22,6 +23,10 @@ export class GizwitsUnavailableError extends Error {}
 export interface OpenApiClientOptions { apiBase: string; appId: string; timeoutMs?: number }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+const queryString = (query: object) =>
+  new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)])).toString()
+const seg = encodeURIComponent
 
 export class OpenApiClient {
   constructor(private readonly options: OpenApiClientOptions) {}
@@ -116,5 +121,67 @@ export class OpenApiClient {
 
   updateBinding(token: string, did: string, body: BindingUpdateBody): Promise<BindingUpdateResult> {
     return this.request('PUT', `/app/bindings/${encodeURIComponent(did)}`, { token, body })
+  }
+
+  /** Legacy binding by did + passcode (the Gizwits app's QR form). */
+  bindByPasscode(token: string, body: BindingsCreateBody): Promise<BindingsCreateResult> {
+    return this.request('POST', '/app/bindings', { token, body })
+  }
+
+  /** Binding by the opaque content of a code from Gizwits' QR service. */
+  bindLatest(token: string, body: BindLatestBody): Promise<Record<string, never>> {
+    return this.request('POST', '/app/bind_latest', { token, body })
+  }
+
+  // ---- sharing (seed 003 设备分享) ----
+
+  createSharing(token: string, body: SharingCreateBody): Promise<SharingCreated> {
+    return this.request('POST', '/app/sharing', { token, body })
+  }
+
+  listSharings(token: string, query: SharingQuery): Promise<SharingList> {
+    return this.request('GET', `/app/sharing?${queryString({ limit: 20, skip: 0, ...query })}`, { token })
+  }
+
+  cancelSharing(token: string, id: number): Promise<SharingIdResult> {
+    return this.request('DELETE', `/app/sharing/${id}`, { token })
+  }
+
+  respondToSharing(token: string, id: number, accept: boolean): Promise<SharingIdResult> {
+    return this.request('PUT', `/app/sharing/${id}?status=${accept ? 1 : 2}`, { token })
+  }
+
+  sharingCodeInfo(token: string, code: string): Promise<SharingCodeInfo> {
+    return this.request('GET', `/app/sharing/code/${seg(code)}`, { token })
+  }
+
+  acceptSharingCode(token: string, code: string): Promise<Record<string, never>> {
+    return this.request('POST', `/app/sharing/code/${seg(code)}`, { token })
+  }
+
+  setGuestAlias(token: string, id: number, alias: string): Promise<Record<string, never>> {
+    return this.request('PUT', `/app/sharing/${id}/alias?${queryString({ user_alias: alias })}`, { token })
+  }
+
+  transferOwnership(token: string, did: string, uid: string): Promise<Record<string, never>> {
+    return this.request('POST', `/app/sharing/${seg(did)}/transfer?${queryString({ uid })}`, { token })
+  }
+
+  guests(token: string, did: string): Promise<Guest[]> {
+    return this.request('GET', `/app/${seg(did)}/bindings`, { token })
+  }
+
+  removeGuest(token: string, did: string, uid: string): Promise<Record<string, never>> {
+    return this.request('DELETE', `/app/${seg(did)}/bindings?${queryString({ uid })}`, { token })
+  }
+
+  // ---- message centre ----
+
+  messages(token: string, query: MessagesQuery): Promise<MessageList> {
+    return this.request('GET', `/app/messages?${queryString({ limit: 20, skip: 0, ...query })}`, { token })
+  }
+
+  markMessage(token: string, id: string, status: 1 | 2): Promise<Record<string, never>> {
+    return this.request('PUT', `/app/messages/${seg(id)}?status=${status}`, { token })
   }
 }

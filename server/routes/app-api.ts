@@ -2,17 +2,16 @@
 // adds the appid, the user's token and signatures, and checks the device and the command before anything leaves.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { ApiErrorBody } from '@shared/api'
 import {
-  AttrValue, BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindMacBody, BoundDevice,
+  AttrValue, BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindLatestBody, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindMacBody, BoundDevice,
   DevdataLatest, EmptyObject, ProductDefinition, UnbindBody, UnbindResult,
 } from '@shared/open-api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { assertWritable } from './control-check'
+import { Did, errorResponses } from './route-schemas'
 
-const Did = Type.Object({ did: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) })
-const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody }
+const errors = errorResponses
 /** The page writes datapoints only; raw frames would bypass the datapoint checks. */
 const PageControlBody = Type.Object({ attrs: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), AttrValue, { minProperties: 1 }) }, { additionalProperties: false })
 
@@ -67,6 +66,20 @@ export async function appApiRoutes(app: FastifyInstance, context: Context): Prom
     const device = await accounts.withToken(openid, (token) => client.bindMac(token, { ...body, mac: body.mac.toLowerCase() }, secret))
     access.forget(openid)
     return reply.status(201).send(device)
+  })
+
+  app.post('/api/app/bindings', { schema: { body: BindingsCreateBody, response: { 201: BindingsCreateResult, ...errors } } }, async (request, reply) => {
+    const { openid } = await context.requireSession(request)
+    const result = await accounts.withToken(openid, (token) => client.bindByPasscode(token, request.body as BindingsCreateBody))
+    access.forget(openid)
+    return reply.status(201).send(result)
+  })
+
+  app.post('/api/app/bind_latest', { schema: { body: BindLatestBody, response: { 201: EmptyObject, ...errors } } }, async (request, reply) => {
+    const { openid } = await context.requireSession(request)
+    await accounts.withToken(openid, (token) => client.bindLatest(token, request.body as BindLatestBody))
+    access.forget(openid)
+    return reply.status(201).send({})
   })
 
   app.delete('/api/app/bindings', { schema: { body: UnbindBody, response: { 200: UnbindResult, ...errors } } }, async (request) => {

@@ -1,11 +1,13 @@
 // The sandbox's own control surface for tests and demos (its port only): look at the world and change it by hand.
 import type { FastifyInstance } from 'fastify'
 import type { Attrs } from '@shared/open-api'
+import { deviceLabelUrl } from '@shared/device-label'
 import { rejectValue } from './device-rules'
+import { qrServiceContent } from './qr-service'
 import type { GizwitsWs } from './gizwits-ws'
 import type { World } from './world'
 
-export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs }): Promise<void> {
+export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs; appUrl: () => string | null }): Promise<void> {
   const { world } = options
   const notFound = (did: string) => ({ error: 'device_not_found', message: `no sandbox device ${did}; see GET /sandbox/devices` })
 
@@ -17,15 +19,21 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     [...world.devices.values()].map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key, passcode: d.seed.passcode, online: d.online })),
   )
 
-  // What is printed on each device's label: the Gizwits app QR form (research/gizwits.md §2.4), for the scanner.
+  // What may be printed on each device: our label URL (when the app's origin is known), the Gizwits app QR form
+  // (research/gizwits.md §2.4) and the QR service's opaque code, for the scanner stand-in and the demo page.
   app.get('/sandbox/devices/labels', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*')
+    const appUrl = options.appUrl()
     return [...world.devices.values()].map((d) => ({
       did: d.seed.did,
       mac: d.seed.mac,
+      product_key: d.seed.product_key,
       online: d.online,
+      bound: world.usersBoundTo(d.seed.did).length > 0,
       name: d.product.definition.name,
+      label_url: appUrl ? deviceLabelUrl(appUrl, d.seed.product_key, d.seed.mac) : null,
       qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
+      qr_service_content: qrServiceContent(d.seed.did),
     }))
   })
 

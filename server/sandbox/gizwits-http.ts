@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Attrs, AttrValue, BoundDevice } from '@shared/open-api'
 import { fromWire, rejectWrite, toRest } from './device-rules'
 import { GizwitsFailure } from './gizwits-errors'
+import { deviceForQrContent } from './qr-service'
 import type { DeviceSimulator } from './simulator'
 import type { BindingRow } from './store'
 import type { World } from './world'
@@ -23,17 +24,29 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-function objectBody(request: FastifyRequest): Record<string, unknown> {
+export function objectBody(request: FastifyRequest): Record<string, unknown> {
   const body = request.body
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new GizwitsFailure(9015, 'body must be a JSON object')
   return body as Record<string, unknown>
 }
 
-function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+export function optionalString(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key]
   if (value === undefined) return undefined
   if (typeof value !== 'string') throw new GizwitsFailure(9015, `${key} must be a string`)
   return value
+}
+
+/** The uid behind a request's user token, after checking its appid; time-limited guests are swept first. */
+export function userFrom(world: World, appId: string): (request: FastifyRequest) => string {
+  return (request) => {
+    if (header(request, 'X-Gizwits-Application-Id') !== appId) throw new GizwitsFailure(9003)
+    const result = world.checkToken(header(request, 'X-Gizwits-User-token'))
+    if (result === 'invalid') throw new GizwitsFailure(9004)
+    if (result === 'expired') throw new GizwitsFailure(9006)
+    world.sweepExpiredGuests()
+    return result.uid
+  }
 }
 
 export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOptions): Promise<void> {
@@ -43,13 +56,7 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
     if (header(request, 'X-Gizwits-Application-Id') !== options.appId) throw new GizwitsFailure(9003)
   }
 
-  const userOf = (request: FastifyRequest): string => {
-    checkApp(request)
-    const result = world.checkToken(header(request, 'X-Gizwits-User-token'))
-    if (result === 'invalid') throw new GizwitsFailure(9004)
-    if (result === 'expired') throw new GizwitsFailure(9006)
-    return result.uid
-  }
+  const userOf = userFrom(world, options.appId)
 
   const boundDevice = (uid: string, did: string): { binding: BindingRow } => {
     if (!world.devices.has(did)) throw new GizwitsFailure(9014)
@@ -126,11 +133,36 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
     if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw new GizwitsFailure(9044)
     const device = world.deviceByMac(productKey, mac)
     if (!device) throw new GizwitsFailure(9014)
-    const existing = world.binding(uid, device.seed.did)
-    const firstBinder = world.usersBoundTo(device.seed.did).length === 0
-    const role = existing?.role ?? (body.set_owner === 1 ? 'owner' : firstBinder ? 'special' : 'normal')
-    const binding = world.bind(uid, device.seed.did, { role, dev_alias: optionalString(body, 'dev_alias'), remark: optionalString(body, 'remark') })
+    const binding = world.bindByUser(uid, device.seed.did, { setOwner: body.set_owner === 1, dev_alias: optionalString(body, 'dev_alias'), remark: optionalString(body, 'remark') })
     return reply.status(201).send(deviceJson(binding))
+  })
+
+  app.post('/app/bind_latest', async (request, reply) => {
+    const uid = userOf(request)
+    const body = objectBody(request)
+    const content = optionalString(body, 'qr_content')
+    if (!content) throw new GizwitsFailure(9015, 'qr_content is required')
+    const did = deviceForQrContent(world, content)
+    if (!did) throw new GizwitsFailure(9040)
+    world.bindByUser(uid, did, { setOwner: body.set_owner === 1 })
+    return reply.status(201).send({})
+  })
+
+  // Binding by did + passcode (the Gizwits app QR form): all or nothing on a wrong passcode.
+  app.post('/app/bindings', async (request, reply) => {
+    const uid = userOf(request)
+    const body = objectBody(request)
+    if (!Array.isArray(body.devices) || body.devices.length === 0) throw new GizwitsFailure(9015, 'devices must be a non-empty array')
+    const items = body.devices as Array<Record<string, unknown>>
+    for (const item of items) {
+      const device = typeof item?.did === 'string' ? world.devices.get(item.did) : undefined
+      if (!device || item.passcode !== device.seed.passcode) throw new GizwitsFailure(9016)
+    }
+    const success = items.map((item) => {
+      world.bindByUser(uid, item.did as string, { setOwner: body.set_owner === 1, dev_alias: optionalString(item, 'dev_alias'), remark: optionalString(item, 'remark') })
+      return item.did as string
+    })
+    return reply.status(201).send({ success, failed: [] })
   })
 
   app.delete('/app/bindings', async (request) => {
@@ -141,7 +173,7 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
     const failed: string[] = []
     for (const item of body.devices as Array<{ did?: unknown }>) {
       const did = typeof item?.did === 'string' ? item.did : ''
-      ;(did && world.unbind(uid, did) ? success : failed).push(did)
+      ;(did && world.unbindByUser(uid, did) ? success : failed).push(did)
     }
     return { success, failed }
   })

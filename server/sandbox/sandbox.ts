@@ -8,8 +8,10 @@ import { SandboxClock } from './clock'
 import { controlSurface } from './control-surface'
 import { GizwitsFailure, sendFailure } from './gizwits-errors'
 import { gizwitsHttp } from './gizwits-http'
+import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { loadProducts } from './products'
+import { SharingDesk } from './sharing'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openSandboxStore } from './store'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
@@ -38,6 +40,8 @@ export interface SandboxOptions {
   wechatToken?: string
   wechatAesKey?: string
   pushUrl?: string
+  /** The app's origin, for the label URLs printed on devices (`<appUrl>/bind?…`); settable later. */
+  appUrl?: string
   /** Template messages the Official Account may send per day (45009 after). */
   dailyTemplateQuota?: number
   log?: boolean
@@ -49,6 +53,7 @@ export interface Sandbox {
   products: Array<{ product_key: string; product_secret: string; name: string }>
   /** Where the sandbox sends WeChat pushes (the BFF's /wechat/push), once known. */
   setPushUrl: (url: string) => void
+  setAppUrl: (url: string) => void
   close: () => Promise<void>
 }
 
@@ -60,6 +65,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new World(db, loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
   const simulator = new DeviceSimulator(world, behaviour, delay)
+  const desk = new SharingDesk(db, world)
+  // Time-limited guests lose their device on time even when nobody calls the API.
+  const sweeper = setInterval(() => world.sweepExpiredGuests(), 5000)
+  sweeper.unref()
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
@@ -75,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let ws: GizwitsWs | undefined
   await app.register(async (scope) => {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
+    await gizwitsSharingHttp(scope, { world, desk, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
@@ -82,7 +92,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       db, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
     })
-    await controlSurface(scope, { world, ws: () => ws! })
+    await controlSurface(scope, { world, ws: () => ws!, appUrl: () => options.appUrl ?? null })
     // The browser acts as the WeChat client unless told otherwise (GET /sandbox/wechat/client?enabled=0).
     scope.get('/sandbox/wechat/bridge.js', async (request, reply) => {
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store')
@@ -114,7 +124,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setPushUrl: (url) => {
       options.pushUrl = url
     },
+    setAppUrl: (url) => {
+      options.appUrl = url
+    },
     close: async () => {
+      clearInterval(sweeper)
       simulator.stop()
       ws?.close()
       await app.close()

@@ -1,4 +1,5 @@
-// The sandbox's own SQLite store: Gizwits users and tokens, bindings, device state, WeChat demo users.
+// The sandbox's own SQLite store: Gizwits users and tokens, bindings, sharings and messages, device state,
+// WeChat demo users.
 import Database from 'better-sqlite3'
 
 export interface BindingRow {
@@ -8,6 +9,24 @@ export interface BindingRow {
   dev_alias: string
   remark: string
   dev_label: string
+  created_at: number
+  /** Guests of a time-limited share lose the device then (seconds); null otherwise. */
+  expires_at: number | null
+}
+
+export interface SharingRow {
+  id: number
+  type: 0 | 1
+  status: 0 | 1 | 2 | 3
+  did: string
+  owner_uid: string
+  guest_uid: string | null
+  code: string | null
+  duration_min: number | null
+  user_alias: string | null
+  created_at: number
+  updated_at: number
+  expired_at: number
 }
 
 export function openSandboxStore(file: string): Database.Database {
@@ -18,10 +37,17 @@ export function openSandboxStore(file: string): Database.Database {
     CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, uid TEXT NOT NULL, expire_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS bindings (uid TEXT NOT NULL, did TEXT NOT NULL, role TEXT NOT NULL, dev_alias TEXT NOT NULL DEFAULT '',
       remark TEXT NOT NULL DEFAULT '', dev_label TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL, PRIMARY KEY (uid, did));
+    CREATE TABLE IF NOT EXISTS sharings (id INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL, status INTEGER NOT NULL, did TEXT NOT NULL,
+      owner_uid TEXT NOT NULL, guest_uid TEXT, code TEXT UNIQUE, duration_min INTEGER, user_alias TEXT, created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL, expired_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, uid TEXT NOT NULL, type INTEGER NOT NULL, status INTEGER NOT NULL, content TEXT NOT NULL,
+      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS device_state (did TEXT PRIMARY KEY, attrs TEXT NOT NULL, online INTEGER NOT NULL, updated_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS wechat_users (openid TEXT PRIMARY KEY, nickname TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS wechat_unfollowed (openid TEXT PRIMARY KEY);
     CREATE TABLE IF NOT EXISTS wechat_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, openid TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
   `)
+  const bindingColumns = (db.prepare('PRAGMA table_info(bindings)').all() as Array<{ name: string }>).map((column) => column.name)
+  if (!bindingColumns.includes('expires_at')) db.exec('ALTER TABLE bindings ADD COLUMN expires_at INTEGER')
   return db
 }

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type Database from 'better-sqlite3'
 import type { AttrItem, Attrs, AttrValue } from '@shared/open-api'
 import type { SandboxClock } from './clock'
+import { GizwitsFailure } from './gizwits-errors'
 import { initialValue } from './device-rules'
 import type { SandboxProduct } from './products'
 import { SEED_DEVICES, SEED_USERS, type SeedDevice } from './seed'
@@ -112,29 +113,78 @@ export class World extends EventEmitter<WorldEvents> {
   // ---- bindings ----
 
   bindingsOf(uid: string): BindingRow[] {
-    return this.db.prepare('SELECT uid, did, role, dev_alias, remark, dev_label FROM bindings WHERE uid = ? ORDER BY rowid').all(uid) as BindingRow[]
+    return this.db.prepare('SELECT * FROM bindings WHERE uid = ? ORDER BY rowid').all(uid) as BindingRow[]
   }
 
   binding(uid: string, did: string): BindingRow | undefined {
-    return this.db.prepare('SELECT uid, did, role, dev_alias, remark, dev_label FROM bindings WHERE uid = ? AND did = ?').get(uid, did) as BindingRow | undefined
+    return this.db.prepare('SELECT * FROM bindings WHERE uid = ? AND did = ?').get(uid, did) as BindingRow | undefined
+  }
+
+  bindingsOfDevice(did: string): BindingRow[] {
+    return this.db.prepare('SELECT * FROM bindings WHERE did = ? ORDER BY created_at, rowid').all(did) as BindingRow[]
   }
 
   usersBoundTo(did: string): string[] {
-    return (this.db.prepare('SELECT uid FROM bindings WHERE did = ?').all(did) as Array<{ uid: string }>).map((row) => row.uid)
+    return this.bindingsOfDevice(did).map((row) => row.uid)
   }
 
-  bind(uid: string, did: string, fields: { role: BindingRow['role']; dev_alias?: string; remark?: string }): BindingRow {
+  /**
+   * A user binds a device (bind_mac, bind_latest, did + passcode), with seed 003's roles: on a product with sharing
+   * on, `set_owner` makes the binder owner and nobody else binds while there is one (9092); otherwise the first
+   * binder is special and later ones normal. Binding again keeps the role.
+   */
+  bindByUser(uid: string, did: string, fields: { setOwner: boolean; dev_alias?: string; remark?: string }): BindingRow {
+    const existing = this.binding(uid, did)
+    if (existing) return existing
+    const device = this.devices.get(did)!
+    const others = this.bindingsOfDevice(did)
+    if (device.product.sharing && others.some((row) => row.role === 'owner')) throw new GizwitsFailure(9092)
+    const role = device.product.sharing && fields.setOwner ? 'owner' : others.length === 0 ? 'special' : 'normal'
+    return this.bind(uid, did, { role, dev_alias: fields.dev_alias, remark: fields.remark })
+  }
+
+  bind(uid: string, did: string, fields: { role: BindingRow['role']; dev_alias?: string; remark?: string; expiresAt?: number | null }): BindingRow {
     this.db
-      .prepare('INSERT INTO bindings (uid, did, role, dev_alias, remark, dev_label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid, did) DO UPDATE SET dev_alias = excluded.dev_alias, remark = excluded.remark')
-      .run(uid, did, fields.role, fields.dev_alias ?? '', fields.remark ?? '', '[]', this.clock.nowS())
+      .prepare('INSERT INTO bindings (uid, did, role, dev_alias, remark, dev_label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid, did) DO UPDATE SET role = excluded.role, dev_alias = excluded.dev_alias, remark = excluded.remark, expires_at = excluded.expires_at')
+      .run(uid, did, fields.role, fields.dev_alias ?? '', fields.remark ?? '', '[]', this.clock.nowS(), fields.expiresAt ?? null)
     this.emit('binding', uid, did, true)
     return this.binding(uid, did)!
   }
 
+  setRole(uid: string, did: string, role: BindingRow['role']): void {
+    this.db.prepare('UPDATE bindings SET role = ?, expires_at = NULL WHERE uid = ? AND did = ?').run(role, uid, did)
+  }
+
+  /** Only this binding goes; use `unbindByUser` for what a user's unbinding does to the others. */
   unbind(uid: string, did: string): boolean {
     const removed = this.db.prepare('DELETE FROM bindings WHERE uid = ? AND did = ?').run(uid, did).changes > 0
     if (removed) this.emit('binding', uid, did, false)
     return removed
+  }
+
+  /**
+   * A user unbinds (seed 003): when the owner goes, every binding of the device goes with it and open invitations
+   * are cancelled; when the special user goes, the longest-bound normal user becomes special.
+   */
+  unbindByUser(uid: string, did: string): boolean {
+    const binding = this.binding(uid, did)
+    if (!binding) return false
+    this.unbind(uid, did)
+    if (binding.role === 'owner') {
+      for (const other of this.bindingsOfDevice(did)) this.unbind(other.uid, did)
+      this.db.prepare('UPDATE sharings SET status = 3, updated_at = ? WHERE did = ? AND status = 0').run(this.clock.nowS(), did)
+    }
+    if (binding.role === 'special') {
+      const next = this.bindingsOfDevice(did).find((row) => row.role === 'normal')
+      if (next) this.setRole(next.uid, did, 'special')
+    }
+    return true
+  }
+
+  /** Guests of a time-limited share whose time is up lose the device. */
+  sweepExpiredGuests(): void {
+    const expired = this.db.prepare("SELECT uid, did FROM bindings WHERE role = 'guest' AND expires_at IS NOT NULL AND expires_at <= ?").all(this.clock.nowS()) as Array<{ uid: string; did: string }>
+    for (const { uid, did } of expired) this.unbind(uid, did)
   }
 
   updateBinding(uid: string, did: string, fields: { remark?: string; dev_alias?: string; dev_label?: string[] }): BindingRow {

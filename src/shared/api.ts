@@ -25,3 +25,7 @@ export const Health = Type.Object({ status: Type.Literal('ok'), uptime_s: Type.N
 export type Health = Static<typeof Health>
 
 export { LOCALES, OAUTH_STATE_COOKIE, SESSION_COOKIE, type Locale } from './constants'
+
+/** A product this app supports (the BFF's allowlist), for choosing what to set up. */
+export const ProductSummary = Type.Object({ product_key: Type.String(), name: Type.String() })
+export type ProductSummary = Static<typeof ProductSummary>

@@ -123,6 +123,147 @@ export const BindingUpdateResult = Type.Object({
 })
 export type BindingUpdateResult = Static<typeof BindingUpdateResult>
 
+// ---- Binding by QR (seed 003 设备绑定) ----
+
+/** Legacy binding by did + passcode, the Gizwits app QR form `…?product_key=&did=&passcode=`. */
+export const BindingsCreateBody = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      did: Type.String({ minLength: 1, maxLength: 64 }),
+      passcode: Type.String({ minLength: 1, maxLength: 64 }),
+      remark: Type.Optional(Type.String({ maxLength: 100 })),
+      dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
+    }),
+    { minItems: 1, maxItems: 20 },
+  ),
+  set_owner: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
+})
+export type BindingsCreateBody = Static<typeof BindingsCreateBody>
+
+export const BindingsCreateResult = Type.Object({ success: Type.Array(Type.String()), failed: Type.Array(Type.String()) })
+export type BindingsCreateResult = Static<typeof BindingsCreateResult>
+
+/** `POST /app/bind_latest`: the opaque content of a code made by Gizwits' QR service. */
+export const BindLatestBody = Type.Object({
+  qr_content: Type.String({ minLength: 1, maxLength: 1024 }),
+  set_owner: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
+})
+export type BindLatestBody = Static<typeof BindLatestBody>
+
+// ---- Sharing (seed 003 设备分享) ----
+
+export const SharingType = { NORMAL: 0, QR: 1 } as const
+export const SharingStatus = { WAITING: 0, ACCEPTED: 1, REJECTED: 2, CANCELLED: 3 } as const
+
+export const SharingCreateBody = Type.Object({
+  type: Type.Union([Type.Literal(0), Type.Literal(1)]),
+  did: Type.String({ minLength: 1, maxLength: 64 }),
+  uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  /** Minutes the guest may use the device once accepted. */
+  duration: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+})
+export type SharingCreateBody = Static<typeof SharingCreateBody>
+
+/** `id` for a normal share, `qr_content` (`type=share&code=<32 hex>`) for a QR share. */
+export const SharingCreated = Type.Object({
+  qr_content: Type.Union([Type.String(), Type.Null()]),
+  id: Type.Union([Type.Integer(), Type.Null()]),
+})
+export type SharingCreated = Static<typeof SharingCreated>
+
+export const SharingQuery = Type.Object({
+  /** 0: shared by me (guest's details), 1: shared with me (owner's details). */
+  sharing_type: Type.Union([Type.Literal(0), Type.Literal(1)]),
+  status: Type.Optional(Type.String({ pattern: '^[0-3](,[0-3])*$' })),
+  did: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0 })),
+})
+export type SharingQuery = Static<typeof SharingQuery>
+
+const NullableString = Type.Union([Type.String(), Type.Null()])
+
+export const ListMeta = Type.Object({
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  skip: Type.Integer(),
+  previous: NullableString,
+  next: NullableString,
+})
+export type ListMeta = Static<typeof ListMeta>
+
+export const Sharing = Type.Object({
+  /** 0 waiting, 1 accepted, 2 rejected, 3 cancelled. */
+  status: Type.Integer({ minimum: 0, maximum: 3 }),
+  username: NullableString,
+  uid: NullableString,
+  did: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  email: NullableString,
+  phone: NullableString,
+  dev_alias: Type.String(),
+  id: Type.Integer(),
+  user_alias: NullableString,
+  type: Type.Integer({ minimum: 0, maximum: 1 }),
+  product_name: Type.String(),
+  expired_at: Type.String(),
+})
+export type Sharing = Static<typeof Sharing>
+
+export const SharingList = Type.Object({ meta: ListMeta, objects: Type.Array(Sharing) })
+export type SharingList = Static<typeof SharingList>
+
+export const SharingIdResult = Type.Object({ id: Type.Integer() })
+export type SharingIdResult = Static<typeof SharingIdResult>
+
+/** `GET /app/sharing/code/{code}`: what a scanned QR share offers. */
+export const SharingCodeInfo = Type.Object({
+  owner: Type.String(),
+  product_name: Type.String(),
+  dev_alias: Type.String(),
+  expired_at: Type.String(),
+})
+export type SharingCodeInfo = Static<typeof SharingCodeInfo>
+
+/** One guest of a device, `GET /app/{did}/bindings`. */
+export const Guest = Type.Object({
+  uid: Type.String(),
+  username: NullableString,
+  phone: NullableString,
+  email: NullableString,
+  created_at: Type.String(),
+})
+export type Guest = Static<typeof Guest>
+
+// ---- Messages (seed 003 消息中心) ----
+
+export const MessageType = { SHARING: 1, SYSTEM: 2 } as const
+
+export const AppMessage = Type.Object({
+  id: Type.String(),
+  type: Type.Integer(),
+  /** 0 unread, 1 read, 2 deleted. */
+  status: Type.Integer({ minimum: 0, maximum: 2 }),
+  content: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+})
+export type AppMessage = Static<typeof AppMessage>
+
+export const MessagesQuery = Type.Object({
+  type: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0 })),
+})
+export type MessagesQuery = Static<typeof MessagesQuery>
+
+export const MessageList = Type.Object({ meta: ListMeta, objects: Type.Array(AppMessage) })
+export type MessageList = Static<typeof MessageList>
+
 // ---- Datapoints (product definition) ----
 
 export const DataType = Type.Union([
@@ -238,4 +379,22 @@ export const GizwitsErrorCode = {
   DEVICE_OFFLINE: 9042,
   TIMESTAMP_INVALID: 9043,
   SIGNATURE_INVALID: 9044,
+  BAD_QRCODE_CONTENT: 9040,
+  CANNOT_SHARE_TO_SELF: 9080,
+  ONLY_OWNER_CAN_SHARE: 9081,
+  GUEST_NOT_FOUND: 9082,
+  GUEST_ALREADY_BOUND: 9083,
+  SHARING_NOT_FOUND: 9084,
+  MESSAGE_NOT_FOUND: 9085,
+  SHARING_WAITING: 9087,
+  SHARING_EXPIRED: 9088,
+  SHARING_NOT_WAITING: 9089,
+  OWNER_BINDING_DISABLED: 9090,
+  OWNER_EXISTS: 9092,
+  NOT_OWNER: 9093,
+  SHARING_ALREADY_CANCELLED: 9094,
+  CANNOT_UNBIND_SELF: 9095,
+  NOT_GUEST: 9096,
+  ONLY_SELF_CAN_MODIFY_ALIAS: 9100,
+  NOT_RECEIVER: 9101,
 } as const

@@ -61,6 +61,7 @@ export async function startBackend(): Promise<Backend> {
   const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   config.publicUrl = bffUrl
   sandbox.setPushUrl(`${bffUrl}/wechat/push`)
+  sandbox.setAppUrl(bffUrl)
   return {
     sandbox, app, context, bffUrl,
     close: async () => {

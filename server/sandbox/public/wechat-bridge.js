@@ -68,15 +68,31 @@
           if (text === null) return done({ err_msg: 'scanQRCode:cancel' })
           done({ err_msg: 'scanQRCode:ok', resultStr: ios ? JSON.stringify({ scan_code: { scan_result: text } }) : text })
         }
+        // Each virtual device's label, and the two other codes a device of this kind may carry.
         fetch(sandbox + '/sandbox/devices/labels').then(function (r) { return r.json() }).then(function (labels) {
           labels.forEach(function (label) {
-            var el = button(label.name + ' · ' + label.mac, function () { finish(label.qr_content) })
-            el.setAttribute('data-qr', label.qr_content)
+            var main = label.label_url || label.qr_content
+            var el = button(label.name + ' · ' + label.mac + (label.bound ? '' : '（未绑定）'), function () { finish(main) })
+            el.setAttribute('data-qr', main)
+            el.setAttribute('data-qr-kind', label.label_url ? 'label' : 'gizwits-app')
+            el.setAttribute('data-did', label.did)
             panel.insertBefore(el, input)
+            var row = document.createElement('div')
+            row.style.cssText = 'display:flex;gap:6px;margin:-2px 0 8px'
+            ;[['机智云 App 码', 'gizwits-app', label.qr_content], ['二维码服务码', 'qr-service', label.qr_service_content]].forEach(function (form) {
+              var small = button(form[0], function () { finish(form[2]) })
+              small.style.cssText += ';margin:0;padding:6px;font-size:12px;color:#646566'
+              small.setAttribute('data-qr', form[2])
+              small.setAttribute('data-qr-kind', form[1])
+              small.setAttribute('data-did', label.did)
+              row.appendChild(small)
+            })
+            panel.insertBefore(row, input)
           })
         })
         var input = document.createElement('input')
-        input.placeholder = '或粘贴任意二维码内容'
+        input.placeholder = '或粘贴任意二维码内容（如别人手机上的分享码）'
+        input.setAttribute('data-qr-input', '')
         input.style.cssText = 'width:100%;box-sizing:border-box;padding:10px;margin:8px 0;border:1px solid #dcdee0;border-radius:8px;font-size:15px'
         panel.appendChild(input)
         panel.appendChild(button('确定', function () { finish(input.value) }, true))

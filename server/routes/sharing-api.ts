@@ -1,0 +1,129 @@
+// Sharing, guests and the message centre (seed 003), relayed under /api/app with Gizwits' paths and shapes.
+// What only an owner may do is checked here first, so a guest is refused by us and never reaches the cloud.
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import {
+  EmptyObject, Guest, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
+  SharingList, SharingQuery, SharingStatus, SharingType, type Sharing,
+} from '@shared/open-api'
+import type { Context } from '../context'
+import { ApiError } from '../errors'
+import { Did, errorResponses as errors } from './route-schemas'
+
+const SharingId = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const Code = Type.Object({ code: Type.String({ pattern: '^[0-9a-zA-Z]{8,64}$' }) })
+const GuestUid = Type.Object({ uid: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }) })
+const MessageId = Type.Object({ id: Type.String({ pattern: '^[0-9a-zA-Z]{1,64}$' }) })
+
+export async function sharingRoutes(app: FastifyInstance, context: Context): Promise<void> {
+  const { access, accounts, client } = context
+
+  /** The user's binding of the device, which must be the owner's; `special` may share (it makes them owner). */
+  const requireOwner = async (openid: string, did: string, { sharing = false } = {}) => {
+    const device = await access.boundDevice(openid, did)
+    const allowed = device.role === 'owner' || (sharing && device.role === 'special')
+    if (!allowed) throw new ApiError(403, 'not_owner', sharing ? 'only_owner_can_share' : 'not_owner')
+    return device
+  }
+
+  /** One of the invitations this user sent, or 404: nobody acts on records that are not theirs. */
+  const ownSharing = async (openid: string, id: number): Promise<Sharing> => {
+    for (let skip = 0; ; skip += 100) {
+      const page = await accounts.withToken(openid, (token) => client.listSharings(token, { sharing_type: 0, limit: 100, skip }))
+      const found = page.objects.find((sharing) => sharing.id === id)
+      if (found) return found
+      if (page.objects.length < 100) throw new ApiError(404, 'sharing_not_found', 'sharing_not_found')
+    }
+  }
+
+  app.post('/api/app/sharing', { schema: { body: SharingCreateBody, response: { 201: SharingCreated, ...errors } } }, async (request, reply) => {
+    const { openid } = await context.requireSession(request)
+    const body = request.body as SharingCreateBody
+    await requireOwner(openid, body.did, { sharing: true })
+    const created = await accounts.withToken(openid, (token) => client.createSharing(token, body))
+    access.forget(openid)
+    return reply.status(201).send(created)
+  })
+
+  app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: SharingList, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    return accounts.withToken(openid, (token) => client.listSharings(token, request.query as SharingQuery))
+  })
+
+  app.delete('/api/app/sharing/:id', { schema: { params: SharingId, response: { 200: SharingIdResult, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { id } = request.params as { id: number }
+    const sharing = await ownSharing(openid, id)
+    if (sharing.type === SharingType.QR && sharing.status === SharingStatus.ACCEPTED) throw new ApiError(409, 'qr_share_not_revocable', 'qr_share_not_revocable')
+    return accounts.withToken(openid, (token) => client.cancelSharing(token, id))
+  })
+
+  app.put('/api/app/sharing/:id', {
+    schema: { params: SharingId, querystring: Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }), response: { 200: SharingIdResult, ...errors } },
+  }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { id } = request.params as { id: number }
+    const result = await accounts.withToken(openid, (token) => client.respondToSharing(token, id, (request.query as { status: 1 | 2 }).status === 1))
+    access.forget(openid)
+    return result
+  })
+
+  app.put('/api/app/sharing/:id/alias', {
+    schema: { params: SharingId, querystring: Type.Object({ user_alias: Type.String({ maxLength: 30 }) }), response: { 200: EmptyObject, ...errors } },
+  }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { id } = request.params as { id: number }
+    await ownSharing(openid, id)
+    await accounts.withToken(openid, (token) => client.setGuestAlias(token, id, (request.query as { user_alias: string }).user_alias.trim()))
+    return {}
+  })
+
+  app.get('/api/app/sharing/code/:code', { schema: { params: Code, response: { 200: SharingCodeInfo, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    return accounts.withToken(openid, (token) => client.sharingCodeInfo(token, (request.params as { code: string }).code))
+  })
+
+  app.post('/api/app/sharing/code/:code', { schema: { params: Code, response: { 201: EmptyObject, ...errors } } }, async (request, reply) => {
+    const { openid } = await context.requireSession(request)
+    await accounts.withToken(openid, (token) => client.acceptSharingCode(token, (request.params as { code: string }).code))
+    access.forget(openid)
+    return reply.status(201).send({})
+  })
+
+  app.post('/api/app/sharing/:did/transfer', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { did } = request.params as { did: string }
+    await requireOwner(openid, did)
+    await accounts.withToken(openid, (token) => client.transferOwnership(token, did, (request.query as { uid: string }).uid))
+    access.forget(openid)
+    return {}
+  })
+
+  app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(Guest), ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { did } = request.params as { did: string }
+    await requireOwner(openid, did)
+    return accounts.withToken(openid, (token) => client.guests(token, did))
+  })
+
+  app.delete('/api/app/:did/bindings', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    const { did } = request.params as { did: string }
+    await requireOwner(openid, did)
+    await accounts.withToken(openid, (token) => client.removeGuest(token, did, (request.query as { uid: string }).uid))
+    return {}
+  })
+
+  app.get('/api/app/messages', { schema: { querystring: MessagesQuery, response: { 200: MessageList, ...errors } } }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    return accounts.withToken(openid, (token) => client.messages(token, request.query as MessagesQuery))
+  })
+
+  app.put('/api/app/messages/:id', {
+    schema: { params: MessageId, querystring: Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }), response: { 200: EmptyObject, ...errors } },
+  }, async (request) => {
+    const { openid } = await context.requireSession(request)
+    await accounts.withToken(openid, (token) => client.markMessage(token, (request.params as { id: string }).id, (request.query as { status: 1 | 2 }).status))
+    return {}
+  })
+}
