@@ -8,6 +8,7 @@ import { currentLocale } from '@/i18n'
 import { PageSocket, pageSocketUrl } from '@/live/page-socket'
 import { useCommandsStore } from './commands'
 import { useDevicesStore } from './devices'
+import { useMessagesStore } from './messages'
 
 export interface LiveDevice {
   /** null until the first word from the cloud. */
@@ -111,6 +112,7 @@ export const useLiveStore = defineStore('live', {
           return
         case 's2c_binding_changed':
           void useDevicesStore().load()
+          void useMessagesStore().load()
           return
         default:
           return

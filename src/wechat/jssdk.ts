@@ -102,10 +102,21 @@ export async function closeWindow(): Promise<void> {
 
 interface BridgeCalls {
   invoke: (name: string, args: object, callback: (result: { err_msg?: string; errMsg?: string }) => void) => void
-  on: (name: string, listener: (result: { devices?: Array<{ deviceId: string; mac?: string }> }) => void) => void
+  on: (name: string, listener: (result: { devices?: LanDevice[] }) => void) => void
 }
 
+export interface LanDevice { deviceId: string; mac?: string; productKey?: string }
+
 const messageOf = (result: { err_msg?: string; errMsg?: string }) => result.errMsg ?? result.err_msg ?? ''
+
+/** Whether AirKiss can run here: inside WeChat, with the page signed and configWXDeviceWiFi in this client. */
+export async function canConfigureWiFi(): Promise<boolean> {
+  try {
+    return await supports(await wechat(), 'configWXDeviceWiFi')
+  } catch {
+    return false
+  }
+}
 
 /** WeChat's AirKiss sheet: the user gives the Wi-Fi the device in pairing mode should join. */
 export async function configureDeviceWiFi(): Promise<void> {
@@ -122,10 +133,10 @@ export async function configureDeviceWiFi(): Promise<void> {
 }
 
 /** Devices answering on the phone's Wi-Fi (WeChat's LAN discovery), collected for `windowMs`. */
-export async function discoverLanDevices(windowMs = 5000): Promise<Array<{ deviceId: string; mac?: string }>> {
+export async function discoverLanDevices(windowMs = 5000): Promise<LanDevice[]> {
   const wx = await wechat()
   const bridge = wx as unknown as BridgeCalls
-  const found = new Map<string, { deviceId: string; mac?: string }>()
+  const found = new Map<string, LanDevice>()
   bridge.on('onScanWXDeviceResult', (result) => {
     for (const device of result.devices ?? []) found.set(device.deviceId, device)
   })

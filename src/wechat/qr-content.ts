@@ -1,21 +1,55 @@
-// What a scanned code means to us. Binding acts on these; the scanner only reads and explains them.
+// What a scanned code means to us, and where it leads: every form a device or an invitation may carry.
+import { LABEL_PATH, normaliseMac } from '@shared/device-label'
+
 export type QrMeaning =
+  /** Our label URL, or any code naming product_key + MAC: bound with bind_mac, signed by the BFF. */
+  | { kind: 'label'; productKey: string; mac: string }
+  /** The Gizwits app form `…?product_key=&did=&passcode=`: bound by did + passcode. */
   | { kind: 'device'; productKey: string; did: string; passcode: string }
+  /** The opaque content of Gizwits' QR service: only the cloud can read it (bind_latest). */
+  | { kind: 'gizwits-qr'; content: string }
   | { kind: 'share'; code: string }
   | { kind: 'unknown'; text: string }
+
+const PRODUCT_KEY = /^[0-9a-f]{32}$/i
+/** Opaque, URL-safe and long: what the QR service's codes look like; anything shorter is not a device code. */
+const OPAQUE = /^[0-9A-Za-z_+/=-]{16,512}$/
 
 export function readQrContent(text: string): QrMeaning {
   const trimmed = text.trim()
   const share = /(?:^|[?&])type=share&code=([0-9a-zA-Z]+)/.exec(trimmed)
   if (share) return { kind: 'share', code: share[1] }
+  let url: URL | null = null
   try {
-    const url = new URL(trimmed)
-    const productKey = url.searchParams.get('product_key')
-    const did = url.searchParams.get('did')
-    const passcode = url.searchParams.get('passcode')
-    if (productKey && did && passcode) return { kind: 'device', productKey, did, passcode }
+    url = new URL(trimmed)
   } catch {
     // not a URL
   }
+  if (url) {
+    const productKey = url.searchParams.get('product_key')
+    const did = url.searchParams.get('did')
+    const passcode = url.searchParams.get('passcode')
+    const mac = normaliseMac(url.searchParams.get('mac') ?? '')
+    if (productKey && did && passcode) return { kind: 'device', productKey, did, passcode }
+    if (productKey && PRODUCT_KEY.test(productKey) && mac) return { kind: 'label', productKey: productKey.toLowerCase(), mac }
+    return { kind: 'unknown', text: trimmed }
+  }
+  if (OPAQUE.test(trimmed)) return { kind: 'gizwits-qr', content: trimmed }
   return { kind: 'unknown', text: trimmed }
+}
+
+/** The page a scanned code opens in this app, or null when it is not ours. */
+export function routeFor(meaning: QrMeaning): { path: string; query: Record<string, string> } | null {
+  switch (meaning.kind) {
+    case 'label':
+      return { path: LABEL_PATH, query: { product_key: meaning.productKey, mac: meaning.mac } }
+    case 'device':
+      return { path: LABEL_PATH, query: { product_key: meaning.productKey, did: meaning.did, passcode: meaning.passcode } }
+    case 'gizwits-qr':
+      return { path: LABEL_PATH, query: { qr: meaning.content } }
+    case 'share':
+      return { path: '/share', query: { code: meaning.code } }
+    default:
+      return null
+  }
 }

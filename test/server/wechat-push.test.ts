@@ -106,6 +106,7 @@ describe('devices bound from WeChat pushes', () => {
   })
 
   const AC = '4214bf2d79694a259232431b6f2ef46b'
+  const PLANT = '8c2e51f0a4b34d9e9f1a7b6c5d4e3f21'
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
   const macsOf = async (openid: string) => {
@@ -125,9 +126,9 @@ describe('devices bound from WeChat pushes', () => {
   })
 
   test('should bind and unbind through hardware device events', async () => {
-    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'bind', device_id: `${AC}_accf2350d449` })
-    await expect.poll(() => macsOf('o-hardware')).toEqual(['accf2350d449'])
-    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'unbind', device_id: `${AC}_accf2350d449` })
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'bind', device_id: `${PLANT}_5ccf7f0a1b2e` })
+    await expect.poll(() => macsOf('o-hardware')).toEqual(['5ccf7f0a1b2e'])
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'unbind', device_id: `${PLANT}_5ccf7f0a1b2e` })
     await expect.poll(() => macsOf('o-hardware')).toEqual([])
   })
 

@@ -1,0 +1,30 @@
+// Confirm dialogs and toasts, loaded on first use so the first screen does not carry them (bench/bundle).
+import { i18n } from '@/i18n'
+
+export async function confirmAction(message: string, options: { title?: string; confirm?: string; danger?: boolean } = {}): Promise<boolean> {
+  const [{ showConfirmDialog }] = await Promise.all([import('vant/es/dialog'), import('vant/es/dialog/style')])
+  const t = i18n.global.t
+  try {
+    await showConfirmDialog({
+      title: options.title,
+      message,
+      confirmButtonText: options.confirm ?? t('common.confirm'),
+      cancelButtonText: t('common.cancel'),
+      confirmButtonColor: options.danger ? '#ee0a24' : '#07c160',
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function toast(message: string): Promise<void> {
+  const [{ showToast }] = await Promise.all([import('vant/es/toast'), import('vant/es/toast/style')])
+  showToast({ message, position: 'bottom' })
+}
+
+/** The user-facing message of a failed call (the BFF's, in the user's language), or a generic one. */
+export function failureText(error: unknown): string {
+  const message = (error as { message?: string } | null)?.message
+  return message && !/^HTTP \d+$/.test(message) ? message : i18n.global.t('common.failed')
+}
