@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Attrs } from '@shared/open-api'
 import { deviceLabelUrl } from '@shared/device-label'
+import { labelSvg } from '../labels/label-render'
 import { rejectValue } from './device-rules'
 import { qrServiceContent } from './qr-service'
 import type { GizwitsWs } from './gizwits-ws'
@@ -35,6 +36,30 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
       qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
       qr_service_content: qrServiceContent(d.seed.did),
     }))
+  })
+
+  // Each virtual device's printed label, as the production line's labels CLI draws it.
+  app.get('/sandbox/devices/:did/label.svg', async (request, reply) => {
+    const { did } = request.params as { did: string }
+    const device = world.devices.get(did)
+    const appUrl = options.appUrl()
+    if (!device) return reply.status(404).send(notFound(did))
+    if (!appUrl) return reply.status(409).send({ error: 'no_app_url', message: 'the app origin is not known yet' })
+    reply.type('image/svg+xml').header('cache-control', 'no-cache')
+    return labelSvg({ url: deviceLabelUrl(appUrl, device.seed.product_key, device.seed.mac), mac: device.seed.mac, productName: device.product.definition.name })
+  })
+
+  // The virtual devices with their labels: scanning one with WeChat's own scanner opens the label URL.
+  app.get('/sandbox/labels', async (_request, reply) => {
+    const appUrl = options.appUrl()
+    const cards = [...world.devices.values()].map((d) => {
+      const url = appUrl ? deviceLabelUrl(appUrl, d.seed.product_key, d.seed.mac) : ''
+      const state = `${d.online ? '在线' : '离线'} · ${world.usersBoundTo(d.seed.did).length > 0 ? '已绑定' : '未绑定'}`
+      return `<figure data-label="${d.seed.did}"><img src="/sandbox/devices/${d.seed.did}/label.svg" alt="${d.seed.mac}" width="150"><figcaption>${d.product.definition.name}<br><small>${state}</small><br>${url ? `<a href="${url}">用微信扫一扫打开</a>` : ''}</figcaption></figure>`
+    })
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>设备标签（沙箱）</title>
+<style>body{margin:0;padding:12px;font:14px/1.5 -apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;background:#f7f8fa}h1{font-size:16px;text-align:center}main{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}figure{margin:0;padding:12px;background:#fff;border-radius:12px;text-align:center}small{color:#969799}a{color:#07c160}</style></head>
+<body><h1>沙箱里的虚拟设备和它们的标签</h1><main>${cards.join('')}</main></body></html>`)
   })
 
   // AirKiss as the phone does it: the chosen device in pairing mode joins the Wi-Fi and comes online. A 5 GHz
