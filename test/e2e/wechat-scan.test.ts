@@ -26,19 +26,19 @@ afterAll(async () => {
 })
 
 describe('scanning inside WeChat', () => {
-  test('should scan a device label through WeChat\'s scanner and say what it is', async () => {
+  test('should scan a Gizwits app code through WeChat\'s scanner and open the bind page for it', async () => {
     await page.getByText('扫一扫').click()
     await page.waitForURL(`${stack.bffUrl}/scan`)
     const sheet = page.locator('[data-sandbox-sheet="扫一扫"]')
     await sheet.waitFor({ timeout: 10_000 })
     await screenshot(page, '11-scan-sheet')
-    const label = sheet.locator('[data-qr]').first()
-    await label.waitFor()
-    const content = (await label.getAttribute('data-qr'))!
-    const did = new URL(content).searchParams.get('did')!
-    await label.click()
-    await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain(did)
-    await screenshot(page, '12-scan-result')
+    const code = sheet.locator('[data-qr-kind="gizwits-app"]').first()
+    await code.waitFor()
+    const did = new URL((await code.getAttribute('data-qr'))!).searchParams.get('did')!
+    await code.click()
+    await page.waitForURL((url) => url.pathname === '/bind' && url.searchParams.get('did') === did)
+    await page.locator('[data-bind-state]').waitFor()
+    await screenshot(page, '12-scan-bind-page')
   })
 
   test('should set up a new device\'s Wi-Fi through the client stand-in and find it on the LAN', async () => {
@@ -90,7 +90,7 @@ describe('scanning inside WeChat', () => {
     await expect.poll(() => page.locator('[data-scan-failure]').innerText(), { timeout: 15_000 }).toContain('微信验证本页失败')
     await page.getByPlaceholder('例如').fill('hello')
     await page.getByText('确定').click()
-    await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain('这不是设备的二维码：hello')
+    await expect.poll(() => page.locator('[data-scan-result]').innerText()).toContain('这不是设备的二维码：hello。请扫设备机身或包装上的二维码')
     await screenshot(page, '13-scan-signature-error')
     // The failure made the BFF fetch the new ticket: opening the page again works.
     await page.reload()
