@@ -21,7 +21,7 @@ export async function cancelSharing(id: number): Promise<void> {
 }
 
 export async function answerSharing(id: number, accept: boolean): Promise<void> {
-  await http.put(`/api/app/sharing/${id}`, null, { params: { status: accept ? 1 : 2 } })
+  await http.put(`/api/app/sharing/${id}`, undefined, { params: { status: accept ? 1 : 2 } })
 }
 
 export async function fetchSharingCode(code: string): Promise<SharingCodeInfo> {
@@ -33,11 +33,11 @@ export async function acceptSharingCode(code: string): Promise<void> {
 }
 
 export async function setGuestAlias(id: number, alias: string): Promise<void> {
-  await http.put(`/api/app/sharing/${id}/alias`, null, { params: { user_alias: alias } })
+  await http.put(`/api/app/sharing/${id}/alias`, undefined, { params: { user_alias: alias } })
 }
 
 export async function transferOwnership(did: string, uid: string): Promise<void> {
-  await http.post(`/api/app/sharing/${did$(did)}/transfer`, null, { params: { uid } })
+  await http.post(`/api/app/sharing/${did$(did)}/transfer`, undefined, { params: { uid } })
 }
 
 export async function fetchGuests(did: string): Promise<Guest[]> {
@@ -53,5 +53,5 @@ export async function fetchMessages(): Promise<MessageList> {
 }
 
 export async function markMessage(id: string, status: 1 | 2): Promise<void> {
-  await http.put(`/api/app/messages/${did$(id)}`, null, { params: { status } })
+  await http.put(`/api/app/messages/${did$(id)}`, undefined, { params: { status } })
 }
