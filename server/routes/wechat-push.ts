@@ -55,7 +55,7 @@ export async function wechatPushRoutes(app: FastifyInstance, context: Context, h
       }
       const push = parsePushXml(xml)
       const appUrl = context.config.publicUrl ?? `${request.protocol}://${request.host}`
-      const answer = handler.handle(push, { appUrl, nowS: () => Math.floor(Date.now() / 1000) })
+      const answer = await handler.handle(push, { appUrl, nowS: () => Math.floor(Date.now() / 1000) })
       if (!answer) return reply.type('text/plain').send('success')
       if (query.encrypt_type !== 'aes' || !crypto) return reply.type('application/xml').send(answer)
       const encrypted = crypto.encrypt(answer)

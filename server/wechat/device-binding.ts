@@ -2,6 +2,7 @@
 // account (phone_id = openid). Devices are named the same way in both pushes that carry one:
 // - a parametric QR's scene `bind:<product_key>:<mac>` (EventKey `qrscene_bind:…` on follow, `bind:…` on SCAN);
 // - a hardware device_event, whose DeviceID we set to `<product_key>_<mac>` when authorising devices with WeChat.
+import type { BoundDevice } from '@shared/open-api'
 import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { DeviceAccess } from '../gizwits/device-access'
 import type { OpenApiClient } from '../gizwits/open-api-client'
@@ -31,12 +32,13 @@ export class PushDeviceBinder {
     private readonly productSecrets: Map<string, string>,
   ) {}
 
-  async bind(openid: string, device: DeviceRef): Promise<void> {
+  async bind(openid: string, device: DeviceRef): Promise<BoundDevice> {
     const secret = this.productSecrets.get(device.productKey)
     if (!secret) throw new Error(`product ${device.productKey} is not configured`)
     this.users.ensure(openid)
-    await this.accounts.withToken(openid, (token) => this.client.bindMac(token, { product_key: device.productKey, mac: device.mac, set_owner: 1 }, secret))
+    const bound = await this.accounts.withToken(openid, (token) => this.client.bindMac(token, { product_key: device.productKey, mac: device.mac, set_owner: 1 }, secret))
     this.access.forget(openid)
+    return bound
   }
 
   async unbind(openid: string, device: DeviceRef): Promise<void> {

@@ -1,12 +1,18 @@
 // What the BFF does with one verified push: handle it once (WeChat retries for 15 s), keep the event for the
 // features that act on it, and answer at once with a passive reply or "success".
 import type Database from 'better-sqlite3'
+import { GizwitsErrorCode } from '@shared/open-api'
+import { GizwitsApiError } from '../gizwits/open-api-client'
 import { deviceFromDeviceId, deviceFromScene, type DeviceRef, type PushDeviceBinder } from './device-binding'
 import { pushKey, textReply, type PushFields } from './push-xml'
 
 export interface PushReplyContext { appUrl: string; nowS: () => number }
 
 const DEVICE_WORDS = /设备|控制|device|control/i
+/** How long a scanned device's binding may take before the reply goes out without its outcome (WeChat waits 5 s). */
+const BIND_REPLY_BUDGET_MS = 3000
+
+type BindOutcome = { kind: 'bound'; name: string } | { kind: 'owner_exists' } | { kind: 'failed' } | { kind: 'pending' }
 
 export class PushHandler {
   /** Work started by pushes after they were answered; tests wait on it. */
@@ -25,11 +31,41 @@ export class PushHandler {
   }
 
   private bindLater(openid: string, device: DeviceRef): void {
-    this.later(() => this.binder.bind(openid, device), `bind ${device.mac} to ${openid}`)
+    this.later(async () => void (await this.binder.bind(openid, device)), `bind ${device.mac} to ${openid}`)
+  }
+
+  /** Binds a scanned device, waiting long enough to tell the user how it went in the reply when the cloud is quick. */
+  private async bindForReply(openid: string, device: DeviceRef): Promise<BindOutcome> {
+    const outcome = this.binder.bind(openid, device).then(
+      (bound): BindOutcome => ({ kind: 'bound', name: bound.dev_alias || bound.product_name || '设备' }),
+      (error): BindOutcome => {
+        if (error instanceof GizwitsApiError && error.code === GizwitsErrorCode.OWNER_EXISTS) return { kind: 'owner_exists' }
+        this.log(`push work failed: bind ${device.mac} to ${openid}`, error)
+        return { kind: 'failed' }
+      },
+    )
+    const tracked = outcome.then(() => undefined).finally(() => this.pending.delete(tracked))
+    this.pending.add(tracked)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<BindOutcome>((resolve) => (timer = setTimeout(() => resolve({ kind: 'pending' }), BIND_REPLY_BUDGET_MS)))
+    return Promise.race([outcome, late]).finally(() => clearTimeout(timer))
+  }
+
+  private scannedText(outcome: BindOutcome, link: string): string {
+    switch (outcome.kind) {
+      case 'bound':
+        return `已把“${outcome.name}”添加到你的设备，点这里查看和控制：${link}`
+      case 'owner_exists':
+        return `这台设备已经有主人了。请让主人在设备页点“分享”，把它分享给你；接受后它会出现在${link}里。`
+      case 'failed':
+        return `这台设备暂时没能添加，请稍后再扫一次，或在${link}里点“扫一扫”。`
+      default:
+        return `正在为你绑定扫到的设备，稍后点这里查看：${link}`
+    }
   }
 
   /** The passive reply (XML) or null for "success". A retry of a handled push returns null and does nothing. */
-  handle(push: PushFields, context: PushReplyContext): string | null {
+  async handle(push: PushFields, context: PushReplyContext): Promise<string | null> {
     const fresh = this.db.prepare('INSERT OR IGNORE INTO wechat_push_seen (key, received_at) VALUES (?, ?)').run(pushKey(push), context.nowS()).changes > 0
     if (!fresh) return null
     this.db
@@ -51,11 +87,11 @@ export class PushHandler {
       return null
     }
     const scanned = push.MsgType === 'event' && (push.Event === 'subscribe' || push.Event === 'SCAN') ? deviceFromScene(push.EventKey) : null
-    if (scanned) this.bindLater(openid, scanned)
+    const outcome = scanned ? this.scannedText(await this.bindForReply(openid, scanned), link) : null
     if (push.MsgType === 'event' && push.Event === 'subscribe') {
-      return textReply(push, `欢迎关注！${scanned ? '正在为你绑定扫到的设备，' : ''}点这里打开你的设备：${link}`, context.nowS())
+      return textReply(push, `欢迎关注！${outcome ?? `点这里打开你的设备：${link}`}`, context.nowS())
     }
-    if (scanned) return textReply(push, `正在为你绑定扫到的设备，点这里查看：${link}`, context.nowS())
+    if (outcome) return textReply(push, outcome, context.nowS())
     return null
   }
 }

@@ -121,8 +121,14 @@ describe('devices bound from WeChat pushes', () => {
 
   test('should bind the device of a parametric QR scanned before following', async () => {
     const result = await push({ openid: 'o-scan-then-follow', msg_type: 'event', event: 'subscribe', event_key: `qrscene_bind:${AC}:accf2350d449` })
-    expect(result.reply).toContain('正在为你绑定扫到的设备')
-    await expect.poll(() => macsOf('o-scan-then-follow')).toEqual(['accf2350d449'])
+    expect(result.reply).toContain('欢迎关注！已把“空调”添加到你的设备')
+    expect(await macsOf('o-scan-then-follow')).toEqual(['accf2350d449'])
+  })
+
+  test('should tell the next scanner that the device has an owner and how to get it shared', async () => {
+    const result = await push({ openid: 'o-second-scanner', msg_type: 'event', event: 'SCAN', event_key: `bind:${AC}:accf2350d449` })
+    expect(result.reply).toContain('这台设备已经有主人了。请让主人在设备页点“分享”')
+    expect(await macsOf('o-second-scanner')).toEqual([])
   })
 
   test('should bind and unbind through hardware device events', async () => {
