@@ -101,7 +101,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => sharingRoutes(scope, context))
   await app.register(async (scope) => productRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
-  const binder = new PushDeviceBinder(context.client, context.accounts, context.users, context.access, config.gizwits.products)
+  const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access)
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))
   await app.register(async (scope) => pageSocketRoute(scope, context))
 

@@ -1,6 +1,6 @@
 // Settings from the environment, with sandbox defaults. A bad or missing setting stops the start, naming it.
 import { randomBytes } from 'node:crypto'
-import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from './sandbox/demo-defaults'
+import { DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from './sandbox/demo-defaults'
 
 export interface Config {
   port: number
@@ -13,6 +13,8 @@ export interface Config {
   sandboxBehaviour: 'live' | 'still'
   publicUrl: string | null
   gizwits: { apiBase: string; appId: string; products: Map<string, string> }
+  /** Signs and checks device labels (server/labels/label-signature.ts); null turns binding by label off. */
+  labelKey: string | null
   /** pushToken and aesKey are the Official Account's server configuration; null turns the push endpoint off. */
   wechat: { appId: string; appSecret: string; openBase: string; apiBase: string; pushToken: string | null; aesKey: string | null }
 }
@@ -82,6 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (pushToken !== null && !/^[A-Za-z0-9]{3,32}$/.test(pushToken)) throw new ConfigError('WECHAT_TOKEN', 'must be 3–32 letters or digits, as in the Official Account settings')
   const aesKey = env.WECHAT_AES_KEY || (sandboxMode ? DEMO_WECHAT_AES_KEY : null)
   if (aesKey !== null && !/^[A-Za-z0-9]{43}$/.test(aesKey)) throw new ConfigError('WECHAT_AES_KEY', 'must be the 43-character EncodingAESKey')
+  const labelKey = env.LABEL_KEY || (sandboxMode ? DEMO_LABEL_KEY : null)
+  if (labelKey !== null && labelKey.length < 32) throw new ConfigError('LABEL_KEY', 'must be at least 32 random characters (the key device labels are signed with)')
   const publicUrl = url(env, 'PUBLIC_URL') ?? null
   // With real clouds the OAuth redirect and the pages we sign must not follow a Host header anyone can send.
   if (!sandboxMode && !publicUrl) throw new ConfigError('PUBLIC_URL', 'required with real clouds: the https origin WeChat users reach')
@@ -97,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxMode,
     sandboxBehaviour: behaviour,
     publicUrl,
+    labelKey,
     gizwits: { apiBase: bases.GIZWITS_API_BASE ?? '', appId, products: gizwitsProducts },
     wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '', pushToken, aesKey },
   }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { SESSION_COOKIE } from '@shared/api'
 import type { Config } from './config'
 import { ApiError } from './errors'
+import { BindingGuard, type AttemptLimits } from './gizwits/binding-guard'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { OpenApiClient } from './gizwits/open-api-client'
@@ -21,6 +22,8 @@ export interface Context {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
+  /** Every binding goes through here: proof of possession, one refusal, attempts limited. */
+  binding: BindingGuard
   hub: UserHub
   wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
   /** WeChat events received so far, newest last (for the features that act on them, and for tests). */
@@ -31,7 +34,7 @@ export interface Context {
   wechatOpenBase: (request: FastifyRequest) => string
 }
 
-export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number }
+export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number; bindAttemptLimits?: AttemptLimits }
 
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
   const users = sqliteUserRepository(db)
@@ -39,6 +42,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
+  const binding = new BindingGuard(client, accounts, access, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
   const hub = new UserHub({ config, client, accounts, access, heartbeatMs: options.heartbeatMs, releaseAfterMs: options.releaseAfterMs })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
@@ -56,7 +60,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   }
 
   return {
-    config, users, sessions, client, accounts, access, hub, wechat, sessionOf,
+    config, users, sessions, client, accounts, access, binding, hub, wechat, sessionOf,
     pushEvents: () => db.prepare('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id').all() as ReturnType<Context['pushEvents']>,
     requireSession: async (request) => {
       const session = await sessionOf(request)

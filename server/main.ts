@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       // localhost, like the browser: links in replies then reach the app with the same cookies.
       pushUrl: `http://localhost:${config.port}/wechat/push`,
       appUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      labelKey: config.labelKey ?? undefined,
     })
     config.gizwits.apiBase = sandbox.url
     config.wechat.apiBase = sandbox.url

@@ -124,12 +124,12 @@ export class OpenApiClient {
   }
 
   /** Legacy binding by did + passcode (the Gizwits app's QR form). */
-  bindByPasscode(token: string, body: BindingsCreateBody): Promise<BindingsCreateResult> {
+  bindByPasscode(token: string, body: BindingsCreateBody & { set_owner?: 0 | 1 }): Promise<BindingsCreateResult> {
     return this.request('POST', '/app/bindings', { token, body })
   }
 
   /** Binding by the opaque content of a code from Gizwits' QR service. */
-  bindLatest(token: string, body: BindLatestBody): Promise<Record<string, never>> {
+  bindLatest(token: string, body: BindLatestBody & { set_owner?: 0 | 1 }): Promise<Record<string, never>> {
     return this.request('POST', '/app/bind_latest', { token, body })
   }
 

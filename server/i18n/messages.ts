@@ -52,6 +52,12 @@ const zhCN = {
   message_not_found: '找不到这条消息',
   qr_share_not_revocable: '二维码分享无法收回（机智云的规定）。要让对方不能再用这台设备，请在“访客”里移除他',
   sharing_off: '这个产品没有开启设备分享',
+  bind_refused: '无法添加这台设备：码不对、已失效，或不是这台设备的。请扫描设备上的标签，或在设备旁用“配网添加”',
+  bind_attempts_exceeded: '添加设备失败的次数太多，请 {minutes} 分钟后再试',
+  label_binding_off: '暂时不能用标签添加设备，请在设备旁用“配网添加”',
+  rate_limited: '操作太频繁，请 {seconds} 秒后再试',
+  origin_refused: '请求不是从本应用的页面发出的，已拒绝',
+  unsupported_media_type: '请求的格式不对，只接受 JSON',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -107,6 +113,12 @@ const en: Record<MessageKey, string> = {
   message_not_found: 'No such message',
   qr_share_not_revocable: 'A QR share cannot be taken back (a Gizwits rule). To stop them using the device, remove them under "Guests"',
   sharing_off: 'Sharing is not turned on for this product',
+  bind_refused: 'This device cannot be added: the code is wrong, has expired or is not this device\'s. Scan the label on the device, or use "Set up Wi-Fi" next to it',
+  bind_attempts_exceeded: 'Too many failed attempts to add a device; please try again in {minutes} minutes',
+  label_binding_off: 'Labels cannot be used to add devices right now; use "Set up Wi-Fi" next to the device',
+  rate_limited: 'Too many requests; please try again in {seconds} seconds',
+  origin_refused: 'This request did not come from a page of this app and was refused',
+  unsupported_media_type: 'Wrong request format: only JSON is accepted',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

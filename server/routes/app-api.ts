@@ -3,9 +3,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import {
-  AttrValue, BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindLatestBody, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindMacBody, BoundDevice,
+  AttrValue, BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindLatestBody, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BoundDevice,
   DevdataLatest, EmptyObject, ProductDefinition, UnbindBody, UnbindResult,
 } from '@shared/open-api'
+import { BindLabelBody } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { assertWritable } from './control-check'
@@ -58,27 +59,24 @@ export async function appApiRoutes(app: FastifyInstance, context: Context): Prom
     return accounts.withToken(openid, (token) => client.control(token, did, { attrs }))
   })
 
-  app.post('/api/app/bind_mac', { schema: { body: BindMacBody, response: { 201: BoundDevice, ...errors } } }, async (request, reply) => {
+  // Binding needs proof of possession (gizwits/binding-guard.ts): a signed label, did + passcode, or the QR
+  // service's code. There is deliberately no route that binds by product_key + MAC alone.
+  app.post('/api/app/bind_label', { schema: { body: BindLabelBody, response: { 201: BoundDevice, ...errors } } }, async (request, reply) => {
     const { openid } = await context.requireSession(request)
-    const body = request.body as BindMacBody
-    const secret = context.config.gizwits.products.get(body.product_key)
-    if (!secret) throw new ApiError(400, 'product_not_allowed', 'product_not_allowed')
-    const device = await accounts.withToken(openid, (token) => client.bindMac(token, { ...body, mac: body.mac.toLowerCase() }, secret))
-    access.forget(openid)
+    const { product_key: productKey, mac, sig, dev_alias: devAlias } = request.body as BindLabelBody
+    const device = await context.binding.bindLabel(openid, { productKey, mac, sig }, devAlias ? { dev_alias: devAlias } : {})
     return reply.status(201).send(device)
   })
 
   app.post('/api/app/bindings', { schema: { body: BindingsCreateBody, response: { 201: BindingsCreateResult, ...errors } } }, async (request, reply) => {
     const { openid } = await context.requireSession(request)
-    const result = await accounts.withToken(openid, (token) => client.bindByPasscode(token, request.body as BindingsCreateBody))
-    access.forget(openid)
-    return reply.status(201).send(result)
+    const [device] = (request.body as BindingsCreateBody).devices
+    return reply.status(201).send(await context.binding.bindPasscode(openid, device))
   })
 
   app.post('/api/app/bind_latest', { schema: { body: BindLatestBody, response: { 201: EmptyObject, ...errors } } }, async (request, reply) => {
     const { openid } = await context.requireSession(request)
-    await accounts.withToken(openid, (token) => client.bindLatest(token, request.body as BindLatestBody))
-    access.forget(openid)
+    await context.binding.bindQrService(openid, (request.body as BindLatestBody).qr_content)
     return reply.status(201).send({})
   })
 

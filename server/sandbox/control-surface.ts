@@ -3,13 +3,24 @@ import type { FastifyInstance } from 'fastify'
 import type { Attrs } from '@shared/open-api'
 import { deviceLabelUrl } from '@shared/device-label'
 import { labelSvg } from '../labels/label-render'
+import { labelSignature } from '../labels/label-signature'
 import { rejectValue } from './device-rules'
 import { qrServiceContent } from './qr-service'
 import type { GizwitsWs } from './gizwits-ws'
 import type { World } from './world'
 
-export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs; appUrl: () => string | null }): Promise<void> {
+/** How long a device that just joined the Wi-Fi hands its passcode to the phone's LAN discovery. */
+export const LAN_BINDING_WINDOW_MS = 10 * 60_000
+
+export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs; appUrl: () => string | null; labelKey: string | null }): Promise<void> {
   const { world } = options
+  // The label the vendor's production line printed on a device: signed with the vendor's label key, as
+  // `npm run labels` does. Without a key (or before the app's origin is known) devices carry no label of ours.
+  const labelUrl = (device: { seed: { product_key: string; mac: string } }): string | null => {
+    const appUrl = options.appUrl()
+    if (!appUrl || !options.labelKey) return null
+    return deviceLabelUrl(appUrl, device.seed.product_key, device.seed.mac, labelSignature(options.labelKey, device.seed.product_key, device.seed.mac))
+  }
   const notFound = (did: string) => ({ error: 'device_not_found', message: `no sandbox device ${did}; see GET /sandbox/devices` })
 
   app.get('/sandbox/products', async () =>
@@ -24,7 +35,6 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
   // (research/gizwits.md §2.4) and the QR service's opaque code, for the scanner stand-in and the demo page.
   app.get('/sandbox/devices/labels', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*')
-    const appUrl = options.appUrl()
     return [...world.devices.values()].map((d) => ({
       did: d.seed.did,
       mac: d.seed.mac,
@@ -32,7 +42,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
       online: d.online,
       bound: world.usersBoundTo(d.seed.did).length > 0,
       name: d.product.definition.name,
-      label_url: appUrl ? deviceLabelUrl(appUrl, d.seed.product_key, d.seed.mac) : null,
+      label_url: labelUrl(d),
       qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
       qr_service_content: qrServiceContent(d.seed.did),
     }))
@@ -42,18 +52,17 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
   app.get('/sandbox/devices/:did/label.svg', async (request, reply) => {
     const { did } = request.params as { did: string }
     const device = world.devices.get(did)
-    const appUrl = options.appUrl()
     if (!device) return reply.status(404).send(notFound(did))
-    if (!appUrl) return reply.status(409).send({ error: 'no_app_url', message: 'the app origin is not known yet' })
+    const url = labelUrl(device)
+    if (!url) return reply.status(409).send({ error: 'no_label', message: 'the app origin or the label key is not known yet' })
     reply.type('image/svg+xml').header('cache-control', 'no-cache')
-    return labelSvg({ url: deviceLabelUrl(appUrl, device.seed.product_key, device.seed.mac), mac: device.seed.mac, productName: device.product.definition.name })
+    return labelSvg({ url, mac: device.seed.mac, productName: device.product.definition.name })
   })
 
   // The virtual devices with their labels: scanning one with WeChat's own scanner opens the label URL.
   app.get('/sandbox/labels', async (_request, reply) => {
-    const appUrl = options.appUrl()
     const cards = [...world.devices.values()].map((d) => {
-      const url = appUrl ? deviceLabelUrl(appUrl, d.seed.product_key, d.seed.mac) : ''
+      const url = labelUrl(d) ?? ''
       const state = `${d.online ? '在线' : '离线'} · ${world.usersBoundTo(d.seed.did).length > 0 ? '已绑定' : '未绑定'}`
       return `<figure data-label="${d.seed.did}"><img src="/sandbox/devices/${d.seed.did}/label.svg" alt="${d.seed.mac}" width="150"><figcaption>${d.product.definition.name}<br><small>${state}</small><br>${url ? `<a href="${url}">用微信扫一扫打开</a>` : ''}</figcaption></figure>`
     })
@@ -64,10 +73,11 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
 
   // AirKiss as the phone does it: the chosen device in pairing mode joins the Wi-Fi and comes online. A 5 GHz
   // network or an empty password fails, as it does with real modules. Posted as text/plain (no CORS preflight).
-  const joinedLan = new Set<string>()
+  // `phone` names the browser acting as the phone (the bridge keeps a random id): the device joins that phone's LAN.
+  const joinedLan = new Map<string, { phone: string; at: number }>()
   app.post('/sandbox/wechat/airkiss', async (request, reply) => {
     reply.header('access-control-allow-origin', '*')
-    let input: { did?: string; ssid?: string; password?: string } = {}
+    let input: { did?: string; ssid?: string; password?: string; phone?: string } = {}
     try {
       input = typeof request.body === 'string' ? JSON.parse(request.body) : (request.body as typeof input) ?? {}
     } catch {
@@ -79,12 +89,24 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     if (!input.password || input.password.length < 8) return { ok: false, reason: 'wrong_password' }
     await new Promise((resolve) => setTimeout(resolve, 300))
     world.setOnline(device.seed.did, true)
-    joinedLan.add(device.seed.did)
+    joinedLan.set(device.seed.did, { phone: typeof input.phone === 'string' ? input.phone.slice(0, 64) : '', at: Date.now() })
     return { ok: true, did: device.seed.did }
   })
-  app.get('/sandbox/wechat/lan-devices', async (_request, reply) => {
+  // WeChat's LAN discovery as our devices answer it: a device that just joined the Wi-Fi is in binding mode for
+  // LAN_BINDING_WINDOW_MS and puts its did and passcode in the discovery answer (as Gizwits' modules hand their
+  // passcode to the app on the LAN after configuration); after that it answers with its MAC only.
+  app.get('/sandbox/wechat/lan-devices', async (request, reply) => {
     reply.header('access-control-allow-origin', '*')
-    return [...joinedLan].map((did) => world.devices.get(did)!).filter((d) => d.online).map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key }))
+    const phone = String((request.query as { phone?: string }).phone ?? '')
+    const now = Date.now()
+    return [...joinedLan]
+      .filter(([, joined]) => joined.phone === phone)
+      .map(([did, joined]) => ({ device: world.devices.get(did)!, binding: now - joined.at < LAN_BINDING_WINDOW_MS }))
+      .filter(({ device }) => device.online)
+      .map(({ device, binding }) => ({
+        did: device.seed.did, mac: device.seed.mac, product_key: device.seed.product_key,
+        ...(binding ? { passcode: device.seed.passcode } : {}),
+      }))
   })
 
   app.post('/sandbox/devices/:did/report', async (request, reply) => {

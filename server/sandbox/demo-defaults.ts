@@ -8,3 +8,5 @@ export const DEMO_ALERT_TEMPLATE_ID = 'Tm9Dev1ceA1ertDem0TemplateId_0001'
 /** Token and EncodingAESKey of the demo Official Account's server configuration (push signing, safe mode). */
 export const DEMO_WECHAT_TOKEN = 'DemoPushToken2026'
 export const DEMO_WECHAT_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'
+/** The key the demo vendor's production line signs device labels with (server/labels/label-signature.ts). */
+export const DEMO_LABEL_KEY = 'DemoLabelKey-2026-production-line-0123456789'

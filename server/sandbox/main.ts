@@ -1,7 +1,7 @@
 // Runs the sandbox on its own: `npm run sandbox`.
 import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
-import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from './demo-defaults'
+import { DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from './demo-defaults'
 import { startSandbox } from './sandbox'
 
 const env = process.env
@@ -27,6 +27,8 @@ const sandbox = await startSandbox({
   wechatAppSecret: env.WECHAT_APP_SECRET || DEMO_WECHAT_APP_SECRET,
   behaviour,
   pushUrl: env.SANDBOX_PUSH_URL || undefined,
+  appUrl: env.SANDBOX_APP_URL || undefined,
+  labelKey: env.LABEL_KEY || DEMO_LABEL_KEY,
 })
 console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sandbox.close().then(() => process.exit(0)))

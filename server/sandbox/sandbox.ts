@@ -42,6 +42,8 @@ export interface SandboxOptions {
   pushUrl?: string
   /** The app's origin, for the label URLs printed on devices (`<appUrl>/bind?…`); settable later. */
   appUrl?: string
+  /** The vendor's label key: the labels printed on virtual devices are signed with it, as `npm run labels` does. */
+  labelKey?: string
   /** Template messages the Official Account may send per day (45009 after). */
   dailyTemplateQuota?: number
   log?: boolean
@@ -92,7 +94,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       db, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
     })
-    await controlSurface(scope, { world, ws: () => ws!, appUrl: () => options.appUrl ?? null })
+    await controlSurface(scope, { world, ws: () => ws!, appUrl: () => options.appUrl ?? null, labelKey: options.labelKey ?? null })
     // The browser acts as the WeChat client unless told otherwise (GET /sandbox/wechat/client?enabled=0).
     scope.get('/sandbox/wechat/bridge.js', async (request, reply) => {
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store')

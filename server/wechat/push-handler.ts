@@ -2,6 +2,8 @@
 // features that act on it, and answer at once with a passive reply or "success".
 import type Database from 'better-sqlite3'
 import { GizwitsErrorCode } from '@shared/open-api'
+import { ApiError } from '../errors'
+import { BindErrorCode } from '../gizwits/binding-guard'
 import { GizwitsApiError } from '../gizwits/open-api-client'
 import { deviceFromDeviceId, deviceFromScene, type DeviceRef, type PushDeviceBinder } from './device-binding'
 import { pushKey, textReply, type PushFields } from './push-xml'
@@ -12,7 +14,7 @@ const DEVICE_WORDS = /设备|控制|device|control/i
 /** How long a scanned device's binding may take before the reply goes out without its outcome (WeChat waits 5 s). */
 const BIND_REPLY_BUDGET_MS = 3000
 
-type BindOutcome = { kind: 'bound'; name: string } | { kind: 'owner_exists' } | { kind: 'failed' } | { kind: 'pending' }
+type BindOutcome = { kind: 'bound'; name: string } | { kind: 'owner_exists' } | { kind: 'refused' } | { kind: 'limited' } | { kind: 'failed' } | { kind: 'pending' }
 
 export class PushHandler {
   /** Work started by pushes after they were answered; tests wait on it. */
@@ -40,6 +42,8 @@ export class PushHandler {
       (bound): BindOutcome => ({ kind: 'bound', name: bound.dev_alias || bound.product_name || '设备' }),
       (error): BindOutcome => {
         if (error instanceof GizwitsApiError && error.code === GizwitsErrorCode.OWNER_EXISTS) return { kind: 'owner_exists' }
+        if (error instanceof ApiError && error.code === BindErrorCode.REFUSED) return { kind: 'refused' }
+        if (error instanceof ApiError && error.code === BindErrorCode.TOO_MANY_ATTEMPTS) return { kind: 'limited' }
         this.log(`push work failed: bind ${device.mac} to ${openid}`, error)
         return { kind: 'failed' }
       },
@@ -57,6 +61,10 @@ export class PushHandler {
         return `已把“${outcome.name}”添加到你的设备，点这里查看和控制：${link}`
       case 'owner_exists':
         return `这台设备已经有主人了。请让主人在设备页点“分享”，把它分享给你；接受后它会出现在${link}里。`
+      case 'refused':
+        return `这个二维码不能用来添加设备（可能是旧版或不是本产品的码）。请在${link}里点“添加设备”，扫描设备上的标签，或在设备旁配网添加。`
+      case 'limited':
+        return `添加设备失败的次数太多，请过一会儿再试。`
       case 'failed':
         return `这台设备暂时没能添加，请稍后再扫一次，或在${link}里点“扫一扫”。`
       default:

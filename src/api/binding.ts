@@ -3,19 +3,20 @@ import type { ProductSummary } from '@shared/api'
 import type { BindingUpdateBody, BoundDevice } from '@shared/open-api'
 import { http } from './http'
 
-/** The first binder of a product with sharing on becomes its owner (seed 003's set_owner). */
-const SET_OWNER = 1
+// Which binder becomes owner (seed 003's set_owner) is the BFF's decision, not the page's: it always asks for it.
 
-export async function bindByMac(productKey: string, mac: string): Promise<BoundDevice> {
-  return (await http.post<BoundDevice>('/api/app/bind_mac', { product_key: productKey, mac, set_owner: SET_OWNER })).data
+/** A signed device label (product_key + MAC + the label's signature): the BFF checks the signature. */
+export async function bindByLabel(productKey: string, mac: string, sig: string): Promise<BoundDevice> {
+  return (await http.post<BoundDevice>('/api/app/bind_label', { product_key: productKey, mac, sig })).data
 }
 
+/** The Gizwits app QR form, or a device that answered on the LAN after Wi-Fi setup: did + passcode. */
 export async function bindByPasscode(did: string, passcode: string): Promise<void> {
-  await http.post('/api/app/bindings', { devices: [{ did, passcode }], set_owner: SET_OWNER })
+  await http.post('/api/app/bindings', { devices: [{ did, passcode }] })
 }
 
 export async function bindByQrService(content: string): Promise<void> {
-  await http.post('/api/app/bind_latest', { qr_content: content, set_owner: SET_OWNER })
+  await http.post('/api/app/bind_latest', { qr_content: content })
 }
 
 export async function unbindDevice(did: string): Promise<void> {

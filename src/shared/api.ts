@@ -1,5 +1,6 @@
 // Shapes of the BFF's own routes (beyond the Open API paths it relays), shared by the BFF and the SPA.
 import { Type, type Static } from 'typebox'
+import { LABEL_SIG_PATTERN } from './device-label'
 
 export const Me = Type.Object({
   openid: Type.String(),
@@ -29,3 +30,15 @@ export { LOCALES, OAUTH_STATE_COOKIE, SESSION_COOKIE, type Locale } from './cons
 /** A product this app supports (the BFF's allowlist), for choosing what to set up. */
 export const ProductSummary = Type.Object({ product_key: Type.String(), name: Type.String() })
 export type ProductSummary = Static<typeof ProductSummary>
+
+/**
+ * `POST /api/app/bind_label`: a device label as printed — product_key, MAC and the label's signature. Ours, not an
+ * Open API path: the BFF checks the signature, then binds with Gizwits' signed bind_mac.
+ */
+export const BindLabelBody = Type.Object({
+  product_key: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+  mac: Type.String({ pattern: '^[0-9a-f]{12}$' }),
+  sig: Type.String({ pattern: LABEL_SIG_PATTERN }),
+  dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
+}, { additionalProperties: false })
+export type BindLabelBody = Static<typeof BindLabelBody>

@@ -85,12 +85,12 @@ export const BindingsResponse = Type.Object({ devices: Type.Array(BoundDevice) }
 export type BindingsResponse = Static<typeof BindingsResponse>
 
 export const BindMacBody = Type.Object({
-  product_key: Type.String({ minLength: 1 }),
-  mac: Type.String({ minLength: 1 }),
+  product_key: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+  mac: Type.String({ pattern: '^[0-9a-f]{12}$' }),
   remark: Type.Optional(Type.String({ maxLength: 100 })),
   dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
   set_owner: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
-})
+}, { additionalProperties: false })
 export type BindMacBody = Static<typeof BindMacBody>
 
 export const UnbindBody = Type.Object({
@@ -129,15 +129,15 @@ export type BindingUpdateResult = Static<typeof BindingUpdateResult>
 export const BindingsCreateBody = Type.Object({
   devices: Type.Array(
     Type.Object({
-      did: Type.String({ minLength: 1, maxLength: 64 }),
-      passcode: Type.String({ minLength: 1, maxLength: 64 }),
+      did: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+      passcode: Type.String({ pattern: '^[A-Za-z0-9]{1,32}$' }),
       remark: Type.Optional(Type.String({ maxLength: 100 })),
       dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
-    }),
-    { minItems: 1, maxItems: 20 },
+    }, { additionalProperties: false }),
+    // One device per request: each proof is checked and counted on its own.
+    { minItems: 1, maxItems: 1 },
   ),
-  set_owner: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
-})
+}, { additionalProperties: false })
 export type BindingsCreateBody = Static<typeof BindingsCreateBody>
 
 export const BindingsCreateResult = Type.Object({ success: Type.Array(Type.String()), failed: Type.Array(Type.String()) })
@@ -145,9 +145,8 @@ export type BindingsCreateResult = Static<typeof BindingsCreateResult>
 
 /** `POST /app/bind_latest`: the opaque content of a code made by Gizwits' QR service. */
 export const BindLatestBody = Type.Object({
-  qr_content: Type.String({ minLength: 1, maxLength: 1024 }),
-  set_owner: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
-})
+  qr_content: Type.String({ pattern: '^[\\x21-\\x7e]{1,1024}$' }),
+}, { additionalProperties: false })
 export type BindLatestBody = Static<typeof BindLatestBody>
 
 // ---- Sharing (seed 003 设备分享) ----

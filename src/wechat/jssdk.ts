@@ -105,7 +105,8 @@ interface BridgeCalls {
   on: (name: string, listener: (result: { devices?: LanDevice[] }) => void) => void
 }
 
-export interface LanDevice { deviceId: string; mac?: string; productKey?: string }
+/** One answer to WeChat's LAN discovery; our devices' payload is read by lan-announcement.ts. */
+export interface LanDevice { deviceId: string; base64Data?: string }
 
 const messageOf = (result: { err_msg?: string; errMsg?: string }) => result.errMsg ?? result.err_msg ?? ''
 

@@ -1,9 +1,9 @@
 // What a scanned code means to us, and where it leads: every form a device or an invitation may carry.
-import { LABEL_PATH, normaliseMac } from '@shared/device-label'
+import { LABEL_PATH, labelSig, normaliseMac } from '@shared/device-label'
 
 export type QrMeaning =
-  /** Our label URL, or any code naming product_key + MAC: bound with bind_mac, signed by the BFF. */
-  | { kind: 'label'; productKey: string; mac: string }
+  /** Our label URL: product_key + MAC + the label's signature (null on an old label, which cannot bind). */
+  | { kind: 'label'; productKey: string; mac: string; sig: string | null }
   /** The Gizwits app form `…?product_key=&did=&passcode=`: bound by did + passcode. */
   | { kind: 'device'; productKey: string; did: string; passcode: string }
   /** The opaque content of Gizwits' QR service: only the cloud can read it (bind_latest). */
@@ -31,7 +31,7 @@ export function readQrContent(text: string): QrMeaning {
     const passcode = url.searchParams.get('passcode')
     const mac = normaliseMac(url.searchParams.get('mac') ?? '')
     if (productKey && did && passcode) return { kind: 'device', productKey, did, passcode }
-    if (productKey && PRODUCT_KEY.test(productKey) && mac) return { kind: 'label', productKey: productKey.toLowerCase(), mac }
+    if (productKey && PRODUCT_KEY.test(productKey) && mac) return { kind: 'label', productKey: productKey.toLowerCase(), mac, sig: labelSig(url.searchParams.get('sig')) }
     return { kind: 'unknown', text: trimmed }
   }
   if (OPAQUE.test(trimmed)) return { kind: 'gizwits-qr', content: trimmed }
@@ -42,7 +42,7 @@ export function readQrContent(text: string): QrMeaning {
 export function routeFor(meaning: QrMeaning): { path: string; query: Record<string, string> } | null {
   switch (meaning.kind) {
     case 'label':
-      return { path: LABEL_PATH, query: { product_key: meaning.productKey, mac: meaning.mac } }
+      return { path: LABEL_PATH, query: { product_key: meaning.productKey, mac: meaning.mac, ...(meaning.sig ? { sig: meaning.sig } : {}) } }
     case 'device':
       return { path: LABEL_PATH, query: { product_key: meaning.productKey, did: meaning.did, passcode: meaning.passcode } }
     case 'gizwits-qr':

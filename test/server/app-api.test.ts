@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BindingsResponse, DevdataLatest } from '@shared/open-api'
 import { body, AC_PRODUCT, FIRST_USER, LIVING_ROOM_AC, SECOND_USERS_AC, STUDY_PLANT_OFFLINE, UNBOUND_AC_MAC, json, startBackend, type Backend } from '../support/backend'
+import { labelSignature } from '../../server/labels/label-signature'
+import { DEMO_LABEL_KEY } from '../../server/sandbox/demo-defaults'
 import { loginThroughSandbox } from '../support/login'
 
 let backend: Backend
@@ -15,7 +17,7 @@ afterAll(async () => {
 })
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${backend.bffUrl}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } })
+  fetch(`${backend.bffUrl}${path}`, { ...init, headers: { cookie, origin: backend.bffUrl, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } })
 const control = (did: string, attrs: unknown, headers: Record<string, string> = {}) =>
   api(`/api/app/control/${did}`, { method: 'POST', body: JSON.stringify({ attrs }), headers })
 const sandboxState = async (did: string) =>
@@ -68,8 +70,9 @@ describe('the Open API relay', () => {
     expect((await api('/api/app/datapoint?product_key=short')).status).toBe(400)
   })
 
-  test('should sign bind_mac itself, so the page never sees a secret', async () => {
-    const response = await api('/api/app/bind_mac', { method: 'POST', body: JSON.stringify({ product_key: AC_PRODUCT, mac: UNBOUND_AC_MAC.toUpperCase(), dev_alias: '书房空调' }) })
+  test('should bind a signed label, signing bind_mac itself, so the page never sees a secret', async () => {
+    const sig = labelSignature(DEMO_LABEL_KEY, AC_PRODUCT, UNBOUND_AC_MAC)
+    const response = await api('/api/app/bind_label', { method: 'POST', body: JSON.stringify({ product_key: AC_PRODUCT, mac: UNBOUND_AC_MAC, sig, dev_alias: '书房空调' }) })
     expect(response.status).toBe(201)
     expect(await body(response)).toMatchObject({ mac: UNBOUND_AC_MAC, dev_alias: '书房空调' })
     const { devices } = await json<BindingsResponse>(await api('/api/app/bindings'))

@@ -8,10 +8,14 @@ import QRCode from 'qrcode'
 import { afterAll, describe, expect, test } from 'vitest'
 import { deviceLabelUrl } from '@shared/device-label'
 import { labelPng, labelSvg } from '../../server/labels/label-render'
+import { labelSignature, labelSignatureValid } from '../../server/labels/label-signature'
 import { readMacs } from '../../server/labels/labels-cli'
+import { DEMO_LABEL_KEY } from '../../server/sandbox/demo-defaults'
 import { startTestSandbox } from '../support/backend'
 
 const PRODUCT = '4214bf2d79694a259232431b6f2ef46b'
+const KEY = 'a-test-label-key-of-at-least-32-characters'
+const cliEnv = { ...process.env, LABEL_KEY: KEY }
 const root = join(import.meta.dirname, '..', '..')
 const dir = mkdtempSync(join(tmpdir(), 'labels-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -37,9 +41,20 @@ describe('device labels', () => {
     expect(readMacs('accf2350d449\nzz\naccf2350d449').problems).toEqual(['line 2: "zz" is not a MAC address', 'line 3: accf2350d449 appears twice'])
   })
 
+  test('should sign each label for its own product, MAC and key only', () => {
+    const sig = labelSignature(KEY, PRODUCT, 'accf2350d449')
+    expect(sig).toMatch(/^[A-Za-z0-9_-]{12}$/)
+    expect(labelSignatureValid(KEY, PRODUCT, 'ACCF2350D449', sig)).toBe(true)
+    expect(labelSignatureValid(KEY, PRODUCT, 'accf2350d44a', sig)).toBe(false)
+    expect(labelSignatureValid(KEY, '8c2e51f0a4b34d9e9f1a7b6c5d4e3f21', 'accf2350d449', sig)).toBe(false)
+    expect(labelSignatureValid(`${KEY}x`, PRODUCT, 'accf2350d449', sig)).toBe(false)
+    expect(labelSignatureValid(KEY, PRODUCT, 'accf2350d449', sig.slice(0, 11))).toBe(false)
+  })
+
   test('should draw the label URL\'s QR module for module, with the MAC in text', () => {
-    const url = deviceLabelUrl('https://iot.example.com', PRODUCT, 'accf2350d449')
-    expect(url).toBe(`https://iot.example.com/bind?product_key=${PRODUCT}&mac=accf2350d449`)
+    const sig = labelSignature(KEY, PRODUCT, 'accf2350d449')
+    const url = deviceLabelUrl('https://iot.example.com', PRODUCT, 'accf2350d449', sig)
+    expect(url).toBe(`https://iot.example.com/bind?product_key=${PRODUCT}&mac=accf2350d449&sig=${sig}`)
     const scale = 8
     const image = decode(labelPng({ url, mac: 'accf2350d449' }, scale))
     const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' })
@@ -61,7 +76,7 @@ describe('device labels', () => {
     const good = join(dir, 'good.txt')
     writeFileSync(good, 'accf2350d449\naccf2350d44a\n')
     const out = join(dir, 'out')
-    const printed = execFileSync(process.execPath, ['--import', 'tsx', 'server/labels/labels-cli.ts', '--product', PRODUCT, '--macs', good, '--out', out, '--base-url', 'https://iot.example.com'], { cwd: root, encoding: 'utf8' })
+    const printed = execFileSync(process.execPath, ['--import', 'tsx', 'server/labels/labels-cli.ts', '--product', PRODUCT, '--macs', good, '--out', out, '--base-url', 'https://iot.example.com'], { cwd: root, encoding: 'utf8', env: cliEnv })
     expect(printed).toContain('2 label(s), 4 file(s)')
     expect(readdirSync(out).sort()).toEqual(['accf2350d449.png', 'accf2350d449.svg', 'accf2350d44a.png', 'accf2350d44a.svg'])
 
@@ -70,13 +85,23 @@ describe('device labels', () => {
     const badOut = join(dir, 'bad-out')
     let stderr = ''
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'server/labels/labels-cli.ts', '--product', PRODUCT, '--macs', bad, '--out', badOut, '--base-url', 'https://iot.example.com'], { cwd: root, encoding: 'utf8', stdio: 'pipe' })
+      execFileSync(process.execPath, ['--import', 'tsx', 'server/labels/labels-cli.ts', '--product', PRODUCT, '--macs', bad, '--out', badOut, '--base-url', 'https://iot.example.com'], { cwd: root, encoding: 'utf8', stdio: 'pipe', env: cliEnv })
     } catch (error) {
       stderr = String((error as { stderr: string }).stderr)
     }
     expect(stderr).toContain('line 2: "not-a-mac" is not a MAC address')
     expect(existsSync(badOut)).toBe(false)
     expect(readFileSync(join(out, 'accf2350d449.svg'), 'utf8')).toContain('<svg')
+
+    // Without the label key nothing is written: an unsigned label could not bind anything.
+    let keyless = ''
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'server/labels/labels-cli.ts', '--product', PRODUCT, '--macs', good, '--out', join(dir, 'keyless'), '--base-url', 'https://iot.example.com'], { cwd: root, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, LABEL_KEY: '' } })
+    } catch (error) {
+      keyless = String((error as { stderr: string }).stderr)
+    }
+    expect(keyless).toContain('LABEL_KEY')
+    expect(existsSync(join(dir, 'keyless'))).toBe(false)
   })
 
   test('should show every virtual device\'s label in the sandbox', async () => {
@@ -84,7 +109,7 @@ describe('device labels', () => {
     try {
       const page = await (await fetch(`${sandbox.url}/sandbox/labels`)).text()
       expect(page.match(/data-label="/g)).toHaveLength(9)
-      expect(page).toContain('href="http://localhost:8080/bind?product_key=4214bf2d79694a259232431b6f2ef46b&mac=accf2350d449"')
+      expect(page).toContain(`href="http://localhost:8080/bind?product_key=4214bf2d79694a259232431b6f2ef46b&mac=accf2350d449&sig=${labelSignature(DEMO_LABEL_KEY, PRODUCT, 'accf2350d449')}"`)
       const svg = await fetch(`${sandbox.url}/sandbox/devices/Nw1eRxAx7vV3wOb6Zf9UdM/label.svg`)
       expect(svg.headers.get('content-type')).toContain('image/svg+xml')
       expect(await svg.text()).toContain('MAC AC:CF:23:50:D4:49')

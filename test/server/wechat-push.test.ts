@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
+import { labelSignature } from '../../server/labels/label-signature'
+import { DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
 import { MessageCrypto, MessageCryptoError } from '../../server/wechat/message-crypto'
 import { buildXml, parsePushXml, pushKey, textReply } from '../../server/wechat/push-xml'
 import { FIRST_USER, body, startBackend, type Backend } from '../support/backend'
@@ -107,6 +108,9 @@ describe('devices bound from WeChat pushes', () => {
 
   const AC = '4214bf2d79694a259232431b6f2ef46b'
   const PLANT = '8c2e51f0a4b34d9e9f1a7b6c5d4e3f21'
+  const PET = '268162799f764b999f834b5a02eb894d'
+  /** The signature printed on the device's label, which a scene or device id must carry to bind. */
+  const sig = (productKey: string, mac: string) => labelSignature(DEMO_LABEL_KEY, productKey, mac)
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
   const macsOf = async (openid: string) => {
@@ -120,22 +124,35 @@ describe('devices bound from WeChat pushes', () => {
   }
 
   test('should bind the device of a parametric QR scanned before following', async () => {
-    const result = await push({ openid: 'o-scan-then-follow', msg_type: 'event', event: 'subscribe', event_key: `qrscene_bind:${AC}:accf2350d449` })
+    const result = await push({ openid: 'o-scan-then-follow', msg_type: 'event', event: 'subscribe', event_key: `qrscene_bind:${AC}:accf2350d449:${sig(AC, 'accf2350d449')}` })
     expect(result.reply).toContain('欢迎关注！已把“空调”添加到你的设备')
     expect(await macsOf('o-scan-then-follow')).toEqual(['accf2350d449'])
   })
 
   test('should tell the next scanner that the device has an owner and how to get it shared', async () => {
-    const result = await push({ openid: 'o-second-scanner', msg_type: 'event', event: 'SCAN', event_key: `bind:${AC}:accf2350d449` })
+    const result = await push({ openid: 'o-second-scanner', msg_type: 'event', event: 'SCAN', event_key: `bind:${AC}:accf2350d449:${sig(AC, 'accf2350d449')}` })
     expect(result.reply).toContain('这台设备已经有主人了。请让主人在设备页点“分享”')
     expect(await macsOf('o-second-scanner')).toEqual([])
   })
 
   test('should bind and unbind through hardware device events', async () => {
-    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'bind', device_id: `${PLANT}_5ccf7f0a1b2e` })
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'bind', device_id: `${PLANT}_5ccf7f0a1b2e_${sig(PLANT, '5ccf7f0a1b2e')}` })
     await expect.poll(() => macsOf('o-hardware')).toEqual(['5ccf7f0a1b2e'])
-    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'unbind', device_id: `${PLANT}_5ccf7f0a1b2e` })
+    await push({ openid: 'o-hardware', msg_type: 'device_event', event: 'unbind', device_id: `${PLANT}_5ccf7f0a1b2e_${sig(PLANT, '5ccf7f0a1b2e')}` })
     await expect.poll(() => macsOf('o-hardware')).toEqual([])
+  })
+
+  test('should not bind from a scene or device id that anyone could type (no or a wrong signature)', async () => {
+    const unsigned = await push({ openid: 'o-typist', msg_type: 'event', event: 'SCAN', event_key: `bind:${PLANT}:5ccf7f0a1b2e` })
+    expect(unsigned.reply).toContain('这个二维码不能用来添加设备')
+    const forged = await push({ openid: 'o-typist', msg_type: 'event', event: 'subscribe', event_key: `qrscene_bind:${PLANT}:5ccf7f0a1b2e:AAAAAAAAAAAA` })
+    expect(forged.reply).toContain('这个二维码不能用来添加设备')
+    await push({ openid: 'o-typist', msg_type: 'device_event', event: 'bind', device_id: `${PLANT}_5ccf7f0a1b2e` })
+    await push({ openid: 'o-typist', msg_type: 'device_event', event: 'bind', device_id: `${PLANT}_5ccf7f0a1b2e_${sig(PLANT, '5ccf7f0a1b2f')}` })
+    // A signed event after them: once its device is bound, the earlier ones have long been handled.
+    await push({ openid: 'o-typist', msg_type: 'device_event', event: 'bind', device_id: `${PET}_18fe34a1b2c4_${sig(PET, '18fe34a1b2c4')}` })
+    await expect.poll(() => macsOf('o-typist')).toContain('18fe34a1b2c4')
+    expect(await macsOf('o-typist')).toEqual(['18fe34a1b2c4'])
   })
 
   test('should ignore scenes and device ids that name no device of ours', async () => {

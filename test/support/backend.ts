@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import WebSocket from 'ws'
-import { buildApp } from '../../server/app'
+import { buildApp, type BuildOptions } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import type { Context } from '../../server/context'
-import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
+import { DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../server/sandbox/sandbox'
 
 export const FIRST_USER = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
@@ -27,6 +27,7 @@ export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise
     gizwitsAppId: DEMO_GIZWITS_APP_ID,
     wechatAppId: DEMO_WECHAT_APP_ID,
     wechatAppSecret: DEMO_WECHAT_APP_SECRET,
+    labelKey: DEMO_LABEL_KEY,
     ...options,
   })
 }
@@ -34,12 +35,14 @@ export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise
 export interface Backend {
   sandbox: Sandbox
   app: FastifyInstance
+  /** Headers of a request from one of our own pages (the BFF refuses state changes from any other origin). */
+  page: (cookie: string) => Record<string, string>
   context: Context
   bffUrl: string
   close: () => Promise<void>
 }
 
-export async function startBackend(): Promise<Backend> {
+export async function startBackend(options: Pick<BuildOptions, 'rateLimits' | 'bindAttemptLimits'> = {}): Promise<Backend> {
   const sandbox = await startTestSandbox()
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
   const config = loadConfig({
@@ -52,10 +55,11 @@ export async function startBackend(): Promise<Backend> {
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
     GIZWITS_PRODUCTS: sandbox.products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
     DATA_DIR: dataDir,
+    LABEL_KEY: DEMO_LABEL_KEY,
     // Replaced by the real address once the BFF listens on its ephemeral port.
     PUBLIC_URL: 'http://127.0.0.1:1',
   })
-  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50 })
+  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50, ...options })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
@@ -64,6 +68,7 @@ export async function startBackend(): Promise<Backend> {
   sandbox.setAppUrl(bffUrl)
   return {
     sandbox, app, context, bffUrl,
+    page: (cookie) => ({ cookie, origin: bffUrl }),
     close: async () => {
       await app.close()
       await sandbox.close()

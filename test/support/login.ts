@@ -32,3 +32,10 @@ export async function loginThroughSandbox(bffUrl: string, openid: string, next =
   if (session.length === 0) throw new Error('the BFF set no session cookie')
   return session.join('; ')
 }
+
+/** A new demo WeChat user on the sandbox (its "create a user" page), for tests that need many distinct people. */
+export async function newSandboxUser(sandboxUrl: string, nickname: string): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/sandbox/wechat/new-user?nickname=${encodeURIComponent(nickname)}`, { redirect: 'manual' })
+  if (!response.ok) throw new Error(`the sandbox made no user: ${response.status}`)
+  return ((await response.json()) as { openid: string }).openid
+}

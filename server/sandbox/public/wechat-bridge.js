@@ -129,7 +129,7 @@
         var password = field('Wi-Fi 密码', 'password')
         panel.appendChild(button('连接', function () {
           close()
-          fetch(sandbox + '/sandbox/wechat/airkiss', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ did: select.value, ssid: ssid.value, password: password.value }) })
+          fetch(sandbox + '/sandbox/wechat/airkiss', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ did: select.value, ssid: ssid.value, password: password.value, phone: phoneId() }) })
             .then(function (r) { return r.json() })
             .then(function (result) { done({ err_msg: result.ok ? 'configWXDeviceWiFi:ok' : 'configWXDeviceWiFi:fail_' + result.reason }) })
             .catch(function () { done({ err_msg: 'configWXDeviceWiFi:fail' }) })
@@ -146,9 +146,17 @@
     startScanWXDevice: function (args, done) {
       done({ err_msg: 'startScanWXDevice:ok' })
       // Devices on the phone's LAN answer the discovery broadcast: the ones that joined Wi-Fi through this phone.
-      fetch(sandbox + '/sandbox/wechat/lan-devices').then(function (r) { return r.json() }).then(function (devices) {
+      // Each answer's payload (base64Data) is what our devices put in it: product_key, did and MAC, and the
+      // passcode while the device is in binding mode after its Wi-Fi setup.
+      fetch(sandbox + '/sandbox/wechat/lan-devices?phone=' + encodeURIComponent(phoneId())).then(function (r) { return r.json() }).then(function (devices) {
         ;(listeners.onScanWXDeviceResult || []).forEach(function (listener) {
-          listener({ devices: devices.map(function (d) { return { deviceId: d.mac, mac: d.mac, productKey: d.product_key } }), isCompleted: 'yes' })
+          listener({
+            devices: devices.map(function (d) {
+              var payload = 'product_key=' + d.product_key + '&did=' + d.did + '&mac=' + d.mac + (d.passcode ? '&passcode=' + d.passcode : '')
+              return { deviceId: d.mac, base64Data: btoa(payload) }
+            }),
+            isCompleted: 'yes',
+          })
         })
       })
     },
@@ -165,6 +173,16 @@
   }
 
   var listeners = {}
+
+  // This browser is one phone: devices it sets up join its LAN, and only its LAN discovery finds them.
+  function phoneId() {
+    var id = localStorage.getItem('sbx_phone')
+    if (!id) {
+      id = Math.random().toString(36).slice(2) + Date.now().toString(36)
+      localStorage.setItem('sbx_phone', id)
+    }
+    return id
+  }
 
   window.WeixinJSBridge = {
     invoke: function (name, args, callback) {
