@@ -28,7 +28,8 @@ export default defineConfig({
       '/ws': { target: `ws://127.0.0.1:${bffPort}`, ws: true },
     },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  // Maps are written for debugging but not referenced from the bundle, and the BFF never serves them.
+  build: { outDir: 'dist', sourcemap: 'hidden' },
   test: {
     projects: [
       {

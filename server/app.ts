@@ -24,9 +24,14 @@ import { wechatPushRoutes } from './routes/wechat-push'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { openDatabase } from './store/database'
+import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
+import { registerRequestGuards } from './http/request-guards'
+import { registerSecurityHeaders } from './http/security-headers'
 
 export interface BuildOptions extends ContextOptions {
   logger?: boolean
+  /** Rate limits per group, for tests that need other numbers than the defaults. */
+  rateLimits?: Partial<Record<LimitGroup, LimitPolicy>>
   /** Folder of the built SPA; served when it exists. */
   distDir?: string
 }
@@ -72,6 +77,9 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
     return { status: 503, body: { error_code: 'cloud_unavailable', error_message: 'cloud unavailable', detail_message: null, message: translate(locale, 'cloud_unavailable') } }
   }
   const fastifyError = error as FastifyError
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, body: { error_code: 'unsupported_media_type', error_message: fastifyError.message, detail_message: null, message: translate(locale, 'unsupported_media_type') } }
+  }
   if (fastifyError.validation || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
     return {
       status: fastifyError.statusCode ?? 400,
@@ -82,12 +90,16 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
-  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>()
+  // Unknown fields are refused, not silently dropped: a request is either exactly what a route declares or a 400.
+  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: true, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
   const context = createContext(config, db, options)
 
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  registerRequestGuards(app, config)
+  await registerSecurityHeaders(app, config)
+  await registerRateLimits(app, context, options.rateLimits)
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
@@ -113,8 +125,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       config.sandboxMode
         ? built.replace('<head>', `<head><script src="${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js" data-app-id="${config.wechat.appId}"></script>`)
         : built
-    await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h' })
-    app.get('/assets/*', (request, reply) => reply.sendFile((request.params as { '*': string })['*'], join(distDir, 'assets'), { maxAge: '365d', immutable: true }))
+    // Source maps are built for our own debugging (vite `sourcemap: 'hidden'`) and never served.
+    const servable = (path: string) => !path.endsWith('.map')
+    await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h', allowedPath: servable })
+    app.get('/assets/*', (request, reply) => {
+      const file = (request.params as { '*': string })['*']
+      if (!servable(file)) return reply.callNotFound()
+      return reply.sendFile(file, join(distDir, 'assets'), { maxAge: '365d', immutable: true })
+    })
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]
       if (request.method === 'GET' && !/^\/(api|auth|ws)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path)) {

@@ -1,4 +1,7 @@
 // What a user may touch: their bindings (cached briefly, refreshed on a miss) and the product definitions.
+// A miss is remembered for a few seconds and a user's list is read again at most once per MIN_REFRESH_MS, so
+// guessing device ids costs the cloud nothing; when an owner removes a guest, transfers or unbinds through us,
+// every user's cached list that holds the device is dropped at once (forgetDevice).
 import type { AttrItem, BoundDevice, ProductDefinition } from '@shared/open-api'
 import { productAttrs } from '@shared/datapoint'
 import { ApiError } from '../errors'
@@ -7,9 +10,16 @@ import type { OpenApiClient } from './open-api-client'
 
 const BINDINGS_TTL_MS = 30_000
 const DATAPOINT_TTL_MS = 10 * 60_000
+/** How long "this user has no such device" is believed without asking the cloud again. */
+const MISS_TTL_MS = 10_000
+/** A user's bindings are read again on a miss at most this often. */
+const MIN_REFRESH_MS = 3_000
+const MAX_MISSES = 50_000
 
 export class DeviceAccess {
   private bindings = new Map<string, { devices: BoundDevice[]; at: number }>()
+  /** `openid\u0000did` → when the miss was seen. */
+  private misses = new Map<string, number>()
   private products = new Map<string, { definition: ProductDefinition; attrs: AttrItem[]; at: number }>()
 
   constructor(
@@ -20,7 +30,9 @@ export class DeviceAccess {
 
   async devicesOf(openid: string, { refresh = false } = {}): Promise<BoundDevice[]> {
     const cached = this.bindings.get(openid)
-    if (!refresh && cached && Date.now() - cached.at < BINDINGS_TTL_MS) return cached.devices
+    const age = cached ? Date.now() - cached.at : Infinity
+    // A refresh asked for within MIN_REFRESH_MS of the last read gets that read: guesses must not cost the cloud.
+    if (cached && (age < MIN_REFRESH_MS || (!refresh && age < BINDINGS_TTL_MS))) return cached.devices
     const devices = await this.accounts.withToken(openid, (token) => this.client.getAllBindings(token))
     this.remember(openid, devices)
     return devices
@@ -32,14 +44,27 @@ export class DeviceAccess {
 
   forget(openid: string): void {
     this.bindings.delete(openid)
+    for (const key of this.misses.keys()) if (key.startsWith(`${openid}\u0000`)) this.misses.delete(key)
+  }
+
+  /** Someone's access to this device changed (guest removed, ownership moved, unbound): nobody's cache may vouch for it. */
+  forgetDevice(did: string): void {
+    for (const [openid, cached] of this.bindings) if (cached.devices.some((device) => device.did === did)) this.bindings.delete(openid)
   }
 
   /** The user's binding of this device; a device they have not bound is "not found", never forwarded. */
   async boundDevice(openid: string, did: string): Promise<BoundDevice> {
     const found = (await this.devicesOf(openid)).find((device) => device.did === did)
     if (found) return found
+    const missKey = `${openid}\u0000${did}`
+    const missedAt = this.misses.get(missKey)
+    if (missedAt !== undefined && Date.now() - missedAt < MISS_TTL_MS) throw notFound()
     const refreshed = (await this.devicesOf(openid, { refresh: true })).find((device) => device.did === did)
-    if (!refreshed) throw new ApiError(404, 'device_not_found', 'device_not_found')
+    if (!refreshed) {
+      if (this.misses.size >= MAX_MISSES) this.misses.delete(this.misses.keys().next().value!)
+      this.misses.set(missKey, Date.now())
+      throw notFound()
+    }
     return refreshed
   }
 
@@ -57,4 +82,8 @@ export class DeviceAccess {
     if (this.allowedProducts().has(productKey)) return true
     return (await this.devicesOf(openid)).some((device) => device.product_key === productKey)
   }
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, 'device_not_found', 'device_not_found')
 }

@@ -14,7 +14,11 @@ import { Did, errorResponses } from './route-schemas'
 
 const errors = errorResponses
 /** The page writes datapoints only; raw frames would bypass the datapoint checks. */
-const PageControlBody = Type.Object({ attrs: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), AttrValue, { minProperties: 1 }) }, { additionalProperties: false })
+/** A datapoint value as a page may send it: bounded, so nothing large goes upstream (the datapoint checks follow). */
+const PageAttrValue = Type.Union([Type.Boolean(), Type.Number(), Type.String({ maxLength: 2048 }), Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 1024 })])
+const PageControlBody = Type.Object({
+  attrs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageAttrValue, { minProperties: 1, maxProperties: 64 }),
+}, { additionalProperties: false })
 
 export async function appApiRoutes(app: FastifyInstance, context: Context): Promise<void> {
   const { access, accounts, client } = context
@@ -35,7 +39,7 @@ export async function appApiRoutes(app: FastifyInstance, context: Context): Prom
   })
 
   app.get('/api/app/datapoint', {
-    schema: { querystring: Type.Object({ product_key: Type.String({ pattern: '^[0-9a-fA-F]{32}$' }) }), response: { 200: ProductDefinition, ...errors } },
+    schema: { querystring: Type.Object({ product_key: Type.String({ pattern: '^[0-9a-fA-F]{32}$' }) }, { additionalProperties: false }), response: { 200: ProductDefinition, ...errors } },
   }, async (request) => {
     const { openid } = await context.requireSession(request)
     const { product_key: productKey } = request.query as { product_key: string }
@@ -85,6 +89,8 @@ export async function appApiRoutes(app: FastifyInstance, context: Context): Prom
     const { devices } = request.body as UnbindBody
     for (const { did } of devices) await access.boundDevice(openid, did)
     const result = await accounts.withToken(openid, (token) => client.unbind(token, devices.map((device) => device.did)))
+    // An owner unbinding removes every guest's binding too (seed 003).
+    for (const { did } of devices) access.forgetDevice(did)
     access.forget(openid)
     return result
   })

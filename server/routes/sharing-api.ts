@@ -10,10 +10,11 @@ import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { Did, errorResponses as errors } from './route-schemas'
 
-const SharingId = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-const Code = Type.Object({ code: Type.String({ pattern: '^[0-9a-zA-Z]{8,64}$' }) })
-const GuestUid = Type.Object({ uid: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }) })
-const MessageId = Type.Object({ id: Type.String({ pattern: '^[0-9a-zA-Z]{1,64}$' }) })
+const SharingId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) }, { additionalProperties: false })
+const Code = Type.Object({ code: Type.String({ pattern: '^[0-9a-zA-Z]{8,64}$' }) }, { additionalProperties: false })
+const GuestUid = Type.Object({ uid: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }) }, { additionalProperties: false })
+const MessageId = Type.Object({ id: Type.String({ pattern: '^[0-9a-zA-Z]{1,64}$' }) }, { additionalProperties: false })
+const StatusQuery = Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }, { additionalProperties: false })
 
 export async function sharingRoutes(app: FastifyInstance, context: Context): Promise<void> {
   const { access, accounts, client } = context
@@ -59,7 +60,7 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
   })
 
   app.put('/api/app/sharing/:id', {
-    schema: { params: SharingId, querystring: Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }), response: { 200: SharingIdResult, ...errors } },
+    schema: { params: SharingId, querystring: StatusQuery, response: { 200: SharingIdResult, ...errors } },
   }, async (request) => {
     const { openid } = await context.requireSession(request)
     const { id } = request.params as { id: number }
@@ -69,7 +70,7 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
   })
 
   app.put('/api/app/sharing/:id/alias', {
-    schema: { params: SharingId, querystring: Type.Object({ user_alias: Type.String({ maxLength: 30 }) }), response: { 200: EmptyObject, ...errors } },
+    schema: { params: SharingId, querystring: Type.Object({ user_alias: Type.String({ maxLength: 30, pattern: '^[^\\x00-\\x1f\\x7f]*$' }) }, { additionalProperties: false }), response: { 200: EmptyObject, ...errors } },
   }, async (request) => {
     const { openid } = await context.requireSession(request)
     const { id } = request.params as { id: number }
@@ -95,6 +96,7 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
     const { did } = request.params as { did: string }
     await requireOwner(openid, did)
     await accounts.withToken(openid, (token) => client.transferOwnership(token, did, (request.query as { uid: string }).uid))
+    access.forgetDevice(did)
     access.forget(openid)
     return {}
   })
@@ -111,6 +113,8 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
     const { did } = request.params as { did: string }
     await requireOwner(openid, did)
     await accounts.withToken(openid, (token) => client.removeGuest(token, did, (request.query as { uid: string }).uid))
+    // The removed guest's cached bindings must not vouch for the device any longer.
+    access.forgetDevice(did)
     return {}
   })
 
@@ -120,7 +124,7 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
   })
 
   app.put('/api/app/messages/:id', {
-    schema: { params: MessageId, querystring: Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }), response: { 200: EmptyObject, ...errors } },
+    schema: { params: MessageId, querystring: StatusQuery, response: { 200: EmptyObject, ...errors } },
   }, async (request) => {
     const { openid } = await context.requireSession(request)
     await accounts.withToken(openid, (token) => client.markMessage(token, (request.params as { id: string }).id, (request.query as { status: 1 | 2 }).status))

@@ -15,7 +15,7 @@ function ownOrigin(context: Context, request: FastifyRequest): string {
 export async function wechatRoutes(app: FastifyInstance, context: Context): Promise<void> {
   app.get('/api/wechat/jssdk-config', {
     schema: {
-      querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }), refresh: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })) }),
+      querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }), refresh: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })) }, { additionalProperties: false }),
       response: { 200: JssdkConfig, 400: ApiErrorBody, 502: ApiErrorBody },
     },
   }, async (request) => {

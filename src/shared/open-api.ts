@@ -3,6 +3,9 @@
 import { Type, type Static } from 'typebox'
 
 /** Error body of every failed Open API call: `{"error_code":9004,"error_message":"token invalid!","detail_message":null}`. */
+/** A device id as the cloud makes them (22 characters today); anything else is refused before it goes upstream. */
+export const DID_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
+
 export const GizwitsErrorBody = Type.Object({
   error_code: Type.Number(),
   error_message: Type.String(),
@@ -75,10 +78,10 @@ export type BoundDevice = Static<typeof BoundDevice>
 
 export const BindingsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  skip: Type.Optional(Type.Integer({ minimum: 0 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
   show_disabled: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
   show_proto_ver: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
-})
+}, { additionalProperties: false })
 export type BindingsQuery = Static<typeof BindingsQuery>
 
 export const BindingsResponse = Type.Object({ devices: Type.Array(BoundDevice) })
@@ -94,8 +97,8 @@ export const BindMacBody = Type.Object({
 export type BindMacBody = Static<typeof BindMacBody>
 
 export const UnbindBody = Type.Object({
-  devices: Type.Array(Type.Object({ did: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 100 }),
-})
+  devices: Type.Array(Type.Object({ did: Type.String({ pattern: DID_PATTERN }) }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
+}, { additionalProperties: false })
 export type UnbindBody = Static<typeof UnbindBody>
 
 export const UnbindResult = Type.Object({
@@ -111,7 +114,7 @@ export const BindingUpdateBody = Type.Object(
     dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
     dev_label: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
   },
-  { minProperties: 1 },
+  { minProperties: 1, additionalProperties: false },
 )
 export type BindingUpdateBody = Static<typeof BindingUpdateBody>
 
@@ -129,7 +132,7 @@ export type BindingUpdateResult = Static<typeof BindingUpdateResult>
 export const BindingsCreateBody = Type.Object({
   devices: Type.Array(
     Type.Object({
-      did: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+      did: Type.String({ pattern: DID_PATTERN }),
       passcode: Type.String({ pattern: '^[A-Za-z0-9]{1,32}$' }),
       remark: Type.Optional(Type.String({ maxLength: 100 })),
       dev_alias: Type.Optional(Type.String({ maxLength: 100 })),
@@ -156,14 +159,14 @@ export const SharingStatus = { WAITING: 0, ACCEPTED: 1, REJECTED: 2, CANCELLED: 
 
 export const SharingCreateBody = Type.Object({
   type: Type.Union([Type.Literal(0), Type.Literal(1)]),
-  did: Type.String({ minLength: 1, maxLength: 64 }),
-  uid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  username: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  email: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  did: Type.String({ pattern: DID_PATTERN }),
+  uid: Type.Optional(Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\x00-\\x1f\\x7f]+$' })),
+  email: Type.Optional(Type.String({ minLength: 3, maxLength: 128, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{5,20}$' })),
   /** Minutes the guest may use the device once accepted. */
   duration: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
-})
+}, { additionalProperties: false })
 export type SharingCreateBody = Static<typeof SharingCreateBody>
 
 /** `id` for a normal share, `qr_content` (`type=share&code=<32 hex>`) for a QR share. */
@@ -177,10 +180,10 @@ export const SharingQuery = Type.Object({
   /** 0: shared by me (guest's details), 1: shared with me (owner's details). */
   sharing_type: Type.Union([Type.Literal(0), Type.Literal(1)]),
   status: Type.Optional(Type.String({ pattern: '^[0-3](,[0-3])*$' })),
-  did: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  did: Type.Optional(Type.String({ pattern: DID_PATTERN })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  skip: Type.Optional(Type.Integer({ minimum: 0 })),
-})
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+}, { additionalProperties: false })
 export type SharingQuery = Static<typeof SharingQuery>
 
 const NullableString = Type.Union([Type.String(), Type.Null()])
@@ -256,8 +259,8 @@ export type AppMessage = Static<typeof AppMessage>
 export const MessagesQuery = Type.Object({
   type: Type.Optional(Type.Integer({ minimum: 1, maximum: 9 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  skip: Type.Optional(Type.Integer({ minimum: 0 })),
-})
+  skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+}, { additionalProperties: false })
 export type MessagesQuery = Static<typeof MessagesQuery>
 
 export const MessageList = Type.Object({ meta: ListMeta, objects: Type.Array(AppMessage) })

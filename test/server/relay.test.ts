@@ -21,7 +21,7 @@ afterAll(async () => {
 })
 
 async function page(cookie: string, lang = 'zh-CN'): Promise<FrameRecorder> {
-  const recorder = await FrameRecorder.open(`${backend.bffUrl.replace('http', 'ws')}/ws?lang=${lang}`, { cookie })
+  const recorder = await FrameRecorder.open(`${backend.bffUrl.replace('http', 'ws')}/ws?lang=${lang}`, { cookie, origin: backend.bffUrl })
   pages.push(recorder)
   return recorder
 }
@@ -43,7 +43,7 @@ const setOnline = (did: string, online: boolean) =>
 
 describe('the live relay', () => {
   test('should refuse a socket without a session', async () => {
-    const socket = new WebSocket(`${backend.bffUrl.replace('http', 'ws')}/ws`)
+    const socket = new WebSocket(`${backend.bffUrl.replace('http', 'ws')}/ws`, { headers: { origin: backend.bffUrl } })
     const status = await new Promise<number>((resolve) => socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)))
     expect(status).toBe(401)
   })

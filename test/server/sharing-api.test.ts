@@ -1,5 +1,5 @@
 // Binding and sharing through the BFF: what it forwards, what it refuses itself, and what users are told.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { ProductSummary } from '@shared/api'
 import type { BindingsResponse, Guest, MessageList, SharingCodeInfo, SharingCreated, SharingList } from '@shared/open-api'
 import { AC_PRODUCT, FIRST_USER, LIVING_ROOM_AC, SECOND_USER, body, json, startBackend, type Backend } from '../support/backend'
@@ -99,6 +99,14 @@ describe('sharing', () => {
     const guestUid = await uidOf(guest)
     expect(guests.map((g) => g.uid)).toEqual([guestUid])
     expect((await owner(`/api/app/${LIVING_ROOM_AC}/bindings?uid=${guestUid}`, { method: 'DELETE' })).status).toBe(200)
+    // The removed guest is refused by us at once: their cached bindings no longer vouch for the device.
+    const control = vi.spyOn(backend.context.client, 'control')
+    try {
+      expect((await guest(`/api/app/control/${LIVING_ROOM_AC}`, { method: 'POST', json: { attrs: { set_temp: 23 } } })).status).toBe(404)
+      expect(control).not.toHaveBeenCalled()
+    } finally {
+      control.mockRestore()
+    }
     expect((await guest(`/api/app/devices/${LIVING_ROOM_AC}`)).status).toBe(404)
   })
 
