@@ -26,7 +26,8 @@ import { PushHandler } from './wechat/push-handler'
 import { openDatabase } from './store/database'
 
 export interface BuildOptions extends ContextOptions {
-  logger?: boolean
+  /** Log requests (LOG=1); tests may give a stream to read the lines. */
+  logger?: boolean | { stream: { write: (line: string) => void } }
   /** Folder of the built SPA; served when it exists. */
   distDir?: string
 }
@@ -81,8 +82,20 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
   return { status: 500, body: { error_code: 'server_error', error_message: 'server error', detail_message: null, message: translate(locale, 'server_error') } }
 }
 
+/**
+ * The request as logged: query values are dropped for every route, since some carry what must not be written down
+ * (WeChat's push signature triple, OAuth codes and state). Names stay so the log still says what was asked.
+ */
+export function loggedRequest(request: FastifyRequest): { method: string; url: string; host: string | undefined; remoteAddress: string } {
+  const mark = request.url.indexOf('?')
+  if (mark === -1) return { method: request.method, url: request.url, host: request.headers.host, remoteAddress: request.ip }
+  const names = [...new URLSearchParams(request.url.slice(mark + 1, mark + 1 + 4096)).keys()].slice(0, 20)
+  return { method: request.method, url: `${request.url.slice(0, mark)}?${names.map((name) => `${encodeURIComponent(name)}=[redacted]`).join('&')}`, host: request.headers.host, remoteAddress: request.ip }
+}
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
-  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>()
+  const logger = options.logger ? { level: 'info', serializers: { req: loggedRequest }, ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}) } : false
+  const app = Fastify({ logger, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
   const context = createContext(config, db, options)
 
