@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import WebSocket from 'ws'
-import { buildApp } from '../../server/app'
+import { buildApp, type BuildOptions } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import type { Context } from '../../server/context'
 import { DEMO_GIZWITS_APP_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
@@ -39,7 +39,13 @@ export interface Backend {
   close: () => Promise<void>
 }
 
-export async function startBackend(): Promise<Backend> {
+export interface BackendOptions {
+  /** Settings over the defaults below; `WECHAT_AES_KEY: ''` runs the BFF without a key (plain-mode pushes). */
+  env?: Record<string, string>
+  logger?: BuildOptions['logger']
+}
+
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const sandbox = await startTestSandbox()
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
   const config = loadConfig({
@@ -54,8 +60,9 @@ export async function startBackend(): Promise<Backend> {
     DATA_DIR: dataDir,
     // Replaced by the real address once the BFF listens on its ephemeral port.
     PUBLIC_URL: 'http://127.0.0.1:1',
+    ...options.env,
   })
-  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50 })
+  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50, logger: options.logger })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
