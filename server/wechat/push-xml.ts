@@ -1,8 +1,9 @@
 // The flat XML of WeChat's server pushes and passive replies: one level of elements, values in CDATA or plain.
 // Read by a scanner of our own, not regexes: the body comes from anyone on the internet, and the old
 // `<(\w+)>([\s\S]*?)<\/\1>` rescanned to the end for every unclosed tag (21,000 `<a>` blocked the loop ~1 s).
-// Every step below moves forward through the input and never comes back, so the work is linear in the input
-// whatever it holds; the first thing that is not WeChat's flat shape ends the scan with an error.
+// Every step moves forward through the input; the one step back (an element found to nest others is searched
+// once more for its closing tag) covers only that element, so the work is at most twice the input whatever it
+// holds, and the first thing that is not WeChat's shape (an unclosed tag, a bad name) ends the scan with an error.
 export type PushFields = Record<string, string>
 
 export class PushXmlError extends Error {}
@@ -68,9 +69,14 @@ class Cursor {
   }
 }
 
-/** One element's value: plain text and CDATA sections up to `</name>`; a nested element is not WeChat's shape. */
+/**
+ * One element's value: plain text and CDATA sections up to `</name>`. A few events nest elements (ScanCodeInfo,
+ * SendPicsInfo, CopyrightCheckResult): their value is the inner XML as it stands, read by one search for the
+ * closing tag, as the old parser did; nothing here acts on them.
+ */
 function readValue(cursor: Cursor, name: string): string {
   const close = `</${name}>`
+  const start = cursor.pos
   let value = ''
   for (;;) {
     if (cursor.at(CDATA_OPEN)) {
@@ -91,6 +97,13 @@ function readValue(cursor: Cursor, name: string): string {
       value += cursor.text.slice(cursor.pos, next)
       cursor.pos = next
       continue
+    }
+    if (cursor.pos < cursor.end) {
+      cursor.pos = start
+      const end = cursor.find(close)
+      if (end === -1) throw new PushXmlError(`not a WeChat push: <${name}> is never closed`)
+      cursor.pos = end + close.length
+      return cursor.text.slice(start, end)
     }
     throw new PushXmlError(`not a WeChat push: <${name}> is not closed by ${close}`)
   }
