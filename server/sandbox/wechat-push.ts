@@ -51,7 +51,7 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
   let msgId = 24_000_000_000_000_000n
 
   app.post('/sandbox/wechat/push', async (request, reply) => {
-    const input = (request.body ?? {}) as { openid?: string; msg_type?: string; content?: string; event?: string; event_key?: string; device_id?: string; mode?: Mode; create_time?: number }
+    const input = (request.body ?? {}) as { openid?: string; msg_type?: string; content?: string; event?: string; event_key?: string; device_id?: string; mode?: Mode; create_time?: number; timestamp?: number; nonce?: string }
     const target = options.pushUrl()
     if (!target) return reply.status(409).send({ error: 'no_push_url', message: 'no server URL is configured for the Official Account' })
     if (!input.openid || !['text', 'event', 'device_event'].includes(input.msg_type ?? '')) {
@@ -65,8 +65,11 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
     const inner = input.msg_type === 'device_event' ? deviceEvent : input.msg_type === 'text'
       ? `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(input.content ?? '')}</Content><MsgId>${++msgId}</MsgId></xml>`
       : `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('event')}</MsgType><Event>${cdata(input.event ?? '')}</Event>${input.event_key === undefined ? '' : `<EventKey>${cdata(input.event_key)}</EventKey>`}</xml>`
-    const timestamp = String(options.clock.nowS())
-    const nonce = randomBytes(5).toString('hex')
+    // WeChat signs with its real clock, and the BFF checks it against its own: the sandbox's movable clock (moved
+    // by tests to expire tokens and shares) must not make its pushes look stale. Tests may ask for a given
+    // timestamp or nonce to check the BFF's window and replay refusals.
+    const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000))
+    const nonce = input.nonce ?? randomBytes(5).toString('hex')
     const query = new URLSearchParams({ signature: sha1([options.token, timestamp, nonce]), timestamp, nonce, openid: input.openid })
     let body = inner
     if (mode !== 'plain') {

@@ -1,6 +1,7 @@
 // What the BFF does with one verified push: handle it once (WeChat retries for 15 s), keep the event for the
 // features that act on it, and answer at once with a passive reply or "success".
 import type Database from 'better-sqlite3'
+import { sqlitePushStore, type PushStore, type SignedNonce } from '../store/push-store'
 import { GizwitsErrorCode } from '@shared/open-api'
 import { ApiError } from '../errors'
 import { BindErrorCode } from '../gizwits/binding-guard'
@@ -8,7 +9,15 @@ import { GizwitsApiError } from '../gizwits/open-api-client'
 import { deviceFromDeviceId, deviceFromScene, type DeviceRef, type PushDeviceBinder } from './device-binding'
 import { pushKey, textReply, type PushFields } from './push-xml'
 
-export interface PushReplyContext { appUrl: string; nowS: () => number }
+export interface PushReplyContext {
+  appUrl: string
+  nowS: () => number
+  /** The signature's timestamp and nonce, claimed with the push in one write so they sign one message only. */
+  signed?: SignedNonce
+}
+
+/** The push's (timestamp, nonce) already signed another message: a leaked triple reused on a forged body. */
+export class PushReplayError extends Error {}
 
 const DEVICE_WORDS = /设备|控制|device|control/i
 /** How long a scanned device's binding may take before the reply goes out without its outcome (WeChat waits 5 s). */
@@ -21,9 +30,10 @@ export class PushHandler {
   readonly pending = new Set<Promise<void>>()
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly binder: PushDeviceBinder,
     private readonly log: (message: string, error?: unknown) => void = () => {},
+    readonly store: PushStore = sqlitePushStore(db),
   ) {}
 
   /** Acknowledge first, work after: WeChat wants an answer within 5 s, and binding talks to the cloud. */
@@ -74,11 +84,12 @@ export class PushHandler {
 
   /** The passive reply (XML) or null for "success". A retry of a handled push returns null and does nothing. */
   async handle(push: PushFields, context: PushReplyContext): Promise<string | null> {
-    const fresh = this.db.prepare('INSERT OR IGNORE INTO wechat_push_seen (key, received_at) VALUES (?, ?)').run(pushKey(push), context.nowS()).changes > 0
-    if (!fresh) return null
-    this.db
-      .prepare('INSERT INTO wechat_events (openid, msg_type, event, event_key, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(push.FromUserName ?? '', push.MsgType ?? '', push.Event ?? null, push.EventKey ?? null, JSON.stringify(push), context.nowS())
+    const recorded = this.store.record(context.signed ?? null, {
+      key: pushKey(push), openid: push.FromUserName ?? '', msgType: push.MsgType ?? '', event: push.Event ?? null, eventKey: push.EventKey ?? null,
+      payload: JSON.stringify(push), receivedAt: context.nowS(),
+    })
+    if (recorded === 'replayed') throw new PushReplayError('timestamp and nonce already signed another message')
+    if (recorded === 'retry') return null
     const link = `<a href="${context.appUrl}/">我的设备</a>`
     if (push.MsgType === 'text') {
       const reply = DEVICE_WORDS.test(push.Content ?? '') ? `点这里查看和控制你的设备：${link}` : `回复“设备”打开你的设备，或点菜单“${'我的设备'}”。`

@@ -13,6 +13,18 @@ export function messageSignature(token: string, timestamp: string, nonce: string
   return sha1([token, timestamp, nonce, encrypted].sort().join(''))
 }
 
+/**
+ * How far a push's `timestamp` may be from our clock. A signature has no expiry of its own: without a window, one
+ * seen once (a log line, a proxy) signs forever. WeChat stamps with its real clock and retries within ~15 s.
+ */
+export const PUSH_TIMESTAMP_WINDOW_S = 300
+
+/** Whether a push's decimal `timestamp` is within ±PUSH_TIMESTAMP_WINDOW_S of now. */
+export function timestampInWindow(timestamp: string, nowS: number): boolean {
+  if (!/^[0-9]{1,12}$/.test(timestamp)) return false
+  return Math.abs(Number(timestamp) - nowS) <= PUSH_TIMESTAMP_WINDOW_S
+}
+
 /** wx.config's signature: keys in ASCII order, raw values, and the page URL without its `#` part. */
 export function jssdkSignature(ticket: string, nonceStr: string, timestamp: number, url: string): string {
   return sha1(`jsapi_ticket=${ticket}&noncestr=${nonceStr}&timestamp=${timestamp}&url=${url.split('#')[0]}`)

@@ -42,7 +42,12 @@ export interface Backend {
   close: () => Promise<void>
 }
 
-export async function startBackend(options: Pick<BuildOptions, 'rateLimits' | 'bindAttemptLimits'> = {}): Promise<Backend> {
+export interface BackendOptions extends Pick<BuildOptions, 'logger' | 'rateLimits' | 'bindAttemptLimits'> {
+  /** Settings over the defaults below; `WECHAT_AES_KEY: ''` runs the BFF without a key (plain-mode pushes). */
+  env?: Record<string, string>
+}
+
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const sandbox = await startTestSandbox()
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
   const config = loadConfig({
@@ -58,8 +63,10 @@ export async function startBackend(options: Pick<BuildOptions, 'rateLimits' | 'b
     LABEL_KEY: DEMO_LABEL_KEY,
     // Replaced by the real address once the BFF listens on its ephemeral port.
     PUBLIC_URL: 'http://127.0.0.1:1',
+    ...options.env,
   })
-  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50, ...options })
+  const { env: _env, ...buildOptions } = options
+  const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50, ...buildOptions })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const bffUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
