@@ -80,6 +80,19 @@ describe('AirKiss Wi-Fi setup', () => {
   })
 })
 
+describe('labels without proof', () => {
+  test('should explain an old label that names only a MAC, and offer Wi-Fi setup next to the device instead', async () => {
+    const page = await openAs(LAOWANG, '/bind?product_key=268162799f764b999f834b5a02eb894d&mac=18fe34a1b2c3')
+    const state = page.locator('[data-bind-state="outdated"]')
+    await state.waitFor({ timeout: 15_000 })
+    expect(await state.innerText()).toContain('这是旧版标签，不能用来添加设备')
+    expect(await page.locator('[data-bind-confirm]').count()).toBe(0)
+    await screenshot(page, '34-bind-old-label')
+    await page.locator('[data-go-wifi]').click()
+    await page.waitForURL(/\/wifi-setup\?/)
+  })
+})
+
 describe('binding by label and sharing by QR', () => {
   let owner: Page
   let guest: Page
@@ -90,7 +103,8 @@ describe('binding by label and sharing by QR', () => {
     await scanner.waitFor({ timeout: 15_000 })
     const label = scanner.locator(`[data-qr-kind="label"][data-did="${NEW_PLANT}"]`)
     await label.waitFor()
-    expect(await label.getAttribute('data-qr')).toBe(`${stack.bffUrl}/bind?product_key=8c2e51f0a4b34d9e9f1a7b6c5d4e3f21&mac=5ccf7f0a1b2e`)
+    // The label carries its signature: that, not the MAC printed beside it, is what lets its holder bind.
+    expect(await label.getAttribute('data-qr')).toMatch(new RegExp(`^${stack.bffUrl}/bind\\?product_key=8c2e51f0a4b34d9e9f1a7b6c5d4e3f21&mac=5ccf7f0a1b2e&sig=[A-Za-z0-9_-]{12}$`))
     await screenshot(owner, '31-scan-labels')
     await label.click()
     await owner.waitForURL(/\/bind\?/)

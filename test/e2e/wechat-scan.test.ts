@@ -72,16 +72,18 @@ describe('scanning inside WeChat', () => {
     await wifi.getByPlaceholder('Wi-Fi 密码').fill('12345678')
     await wifi.getByText('连接').click()
     expect(await joined).toBe('configWXDeviceWiFi:ok')
-    const devices = (await (await fetch(`${stack.sandboxUrl}/sandbox/devices`)).json()) as Array<{ did: string; online: boolean; mac: string }>
+    const devices = (await (await fetch(`${stack.sandboxUrl}/sandbox/devices`)).json()) as Array<{ did: string; online: boolean; mac: string; product_key: string }>
     const device = devices.find((candidate) => candidate.did === NEW_DEVICE)!
     expect(device.online).toBe(true)
 
+    // Each answer's payload is the device's announcement; right after its Wi-Fi setup it includes its passcode.
     const found = await page.evaluate(() => new Promise<string[]>((resolve) => {
-      const bridge = (globalThis as unknown as { WeixinJSBridge: { on: (n: string, cb: (r: { devices: Array<{ mac: string }> }) => void) => void; invoke: (n: string, a: object, cb: () => void) => void } }).WeixinJSBridge
-      bridge.on('onScanWXDeviceResult', (result) => resolve(result.devices.map((d) => d.mac)))
+      const bridge = (globalThis as unknown as { WeixinJSBridge: { on: (n: string, cb: (r: { devices: Array<{ base64Data: string }> }) => void) => void; invoke: (n: string, a: object, cb: () => void) => void } }).WeixinJSBridge
+      bridge.on('onScanWXDeviceResult', (result) => resolve(result.devices.map((d) => atob(d.base64Data))))
       bridge.invoke('openWXDeviceLib', { connType: 'lan' }, () => bridge.invoke('startScanWXDevice', { connType: 'lan' }, () => {}))
     }))
-    expect(found).toContain(device.mac)
+    const passcode = ((await (await fetch(`${stack.sandboxUrl}/sandbox/devices`)).json()) as Array<{ did: string; passcode: string }>).find((d) => d.did === NEW_DEVICE)!.passcode
+    expect(found).toContain(`product_key=${device.product_key}&did=${NEW_DEVICE}&mac=${device.mac}&passcode=${passcode}`)
   })
 
   test('should explain a signature WeChat rejects, and offer typing the code instead', async () => {
