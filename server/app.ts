@@ -23,7 +23,7 @@ import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
-import { openDatabase } from './store/database'
+import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
 
 export interface BuildOptions extends ContextOptions {
   logger?: boolean
@@ -68,6 +68,9 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
     const [status, key] = GIZWITS_MESSAGES[error.code] ?? [error.status >= 500 ? 502 : error.status, 'cloud_rejected' as const]
     return { status, body: { ...error.body, message: translate(locale, key, { code: error.code }) } }
   }
+  if (isDatabaseDamage(error)) {
+    return { status: 503, body: { error_code: STORAGE_DAMAGED, error_message: 'database unusable', detail_message: null, message: translate(locale, 'storage_damaged') } }
+  }
   if (error instanceof GizwitsUnavailableError) {
     return { status: 503, body: { error_code: 'cloud_unavailable', error_message: 'cloud unavailable', detail_message: null, message: translate(locale, 'cloud_unavailable') } }
   }
@@ -81,8 +84,13 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
   return { status: 500, body: { error_code: 'server_error', error_message: 'server error', detail_message: null, message: translate(locale, 'server_error') } }
 }
 
+/** The base comes from the request's Host: it must stay text inside the attribute, whatever it holds. */
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
-  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify({ logger: options.logger ? { level: 'info' } : false, trustProxy: config.trustProxy }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
   const context = createContext(config, db, options)
 
@@ -91,6 +99,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
+    // From now on /healthz answers 503 too, so the BFF is taken out of service rather than failing every user.
+    if (isDatabaseDamage(error)) context.storeHealth.markDamaged(error)
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     return reply.status(status).send(body)
   })
@@ -111,7 +121,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // On the sandbox the page runs inside the stand-in of the WeChat client: its bridge script goes first.
     const indexHtml = (request: FastifyRequest) =>
       config.sandboxMode
-        ? built.replace('<head>', `<head><script src="${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js" data-app-id="${config.wechat.appId}"></script>`)
+        ? built.replace('<head>', () => `<head><script src="${escapeAttribute(`${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js`)}" data-app-id="${escapeAttribute(config.wechat.appId)}"></script>`)
         : built
     await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h' })
     app.get('/assets/*', (request, reply) => reply.sendFile((request.params as { '*': string })['*'], join(distDir, 'assets'), { maxAge: '365d', immutable: true }))
