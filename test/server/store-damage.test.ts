@@ -128,7 +128,7 @@ describe('a damaged or missing database', () => {
     expect(me.status).toBe(503)
     expect(await me.json()).toMatchObject({ error_code: 'storage_damaged', message: '服务暂时不可用：数据存储出了问题，管理员需要修复，请稍后再试' })
     const en = await fetch(`${backend.bffUrl}/api/me`, { headers: { cookie, 'accept-language': 'en' } })
-    expect((await en.json()).message).toContain('data store is damaged')
+    expect(((await en.json()) as { message: string }).message).toContain('data store is damaged')
     const health = await fetch(`${backend.bffUrl}/healthz`)
     expect(health.status).toBe(503)
     expect(await health.json()).toMatchObject({ error_code: 'storage_damaged' })
