@@ -23,7 +23,7 @@ import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
-import { openDatabase } from './store/database'
+import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
 import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
@@ -74,6 +74,9 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
     const [status, key] = GIZWITS_MESSAGES[error.code] ?? [error.status >= 500 ? 502 : error.status, 'cloud_rejected' as const]
     return { status, body: { ...error.body, message: translate(locale, key, { code: error.code }) } }
   }
+  if (isDatabaseDamage(error)) {
+    return { status: 503, body: { error_code: STORAGE_DAMAGED, error_message: 'database unusable', detail_message: null, message: translate(locale, 'storage_damaged') } }
+  }
   if (error instanceof GizwitsUnavailableError) {
     return { status: 503, body: { error_code: 'cloud_unavailable', error_message: 'cloud unavailable', detail_message: null, message: translate(locale, 'cloud_unavailable') } }
   }
@@ -90,6 +93,11 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
   return { status: 500, body: { error_code: 'server_error', error_message: 'server error', detail_message: null, message: translate(locale, 'server_error') } }
 }
 
+/** The base comes from the request's Host: it must stay text inside the attribute, whatever it holds. */
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
 /**
  * The request as logged: query values are dropped for every route, since some carry what must not be written down
  * (WeChat's push signature triple, OAuth codes and state). Names stay so the log still says what was asked.
@@ -104,7 +112,7 @@ export function loggedRequest(request: FastifyRequest): { method: string; url: s
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
   const logger = options.logger ? { level: 'info', serializers: { req: loggedRequest }, ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}) } : false
   // Unknown fields are refused, not silently dropped: a request is either exactly what a route declares or a 400.
-  const app = Fastify({ logger, trustProxy: true, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify({ logger, trustProxy: config.trustProxy, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
   const context = createContext(config, db, options)
 
@@ -116,6 +124,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
+    // From now on /healthz answers 503 too, so the BFF is taken out of service rather than failing every user.
+    if (isDatabaseDamage(error)) context.storeHealth.markDamaged(error)
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     return reply.status(status).send(body)
   })
@@ -136,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // On the sandbox the page runs inside the stand-in of the WeChat client: its bridge script goes first.
     const indexHtml = (request: FastifyRequest) =>
       config.sandboxMode
-        ? built.replace('<head>', `<head><script src="${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js" data-app-id="${config.wechat.appId}"></script>`)
+        ? built.replace('<head>', () => `<head><script src="${escapeAttribute(`${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js`)}" data-app-id="${escapeAttribute(config.wechat.appId)}"></script>`)
         : built
     // Source maps are built for our own debugging (vite `sourcemap: 'hidden'`) and never served.
     const servable = (path: string) => !path.endsWith('.map')

@@ -1,5 +1,8 @@
 // Settings from the environment, with sandbox defaults. A bad or missing setting stops the start, naming it.
 import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { join } from 'node:path'
 import { DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN } from './sandbox/demo-defaults'
 
 export interface Config {
@@ -8,6 +11,12 @@ export interface Config {
   sandboxPort: number
   dataDir: string
   sessionSecret: string
+  /** Seals the Gizwits tokens kept in app.db (AES-256-GCM, key derived with HKDF). */
+  dataKey: string
+  /** Secrets left unset in sandbox mode: generated here, then kept in DATA_DIR by keepSecretsInDataDir (main.ts). */
+  generatedSecrets: Array<'SESSION_SECRET' | 'DATA_KEY'>
+  /** Fastify's trustProxy: whether X-Forwarded-* headers are believed, and from whom. */
+  trustProxy: boolean | string[]
   /** True when no real cloud is configured: `npm start` runs the sandbox and points at it. */
   sandboxMode: boolean
   sandboxBehaviour: 'live' | 'still'
@@ -60,6 +69,28 @@ function products(raw: string | undefined): Map<string, string> {
   return map
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** Fastify's trustProxy: true/false, or the proxies' addresses/CIDR ranges (and proxy-addr's names loopback, linklocal, uniquelocal). */
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = (raw ?? '').trim()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  // Fastify (5.8+) ignores a hop count, failing closed because it cannot tell the proxy from a client that adds the
+  // headers itself; say so rather than accept a setting that would silently trust nothing.
+  if (/^\d+$/.test(value)) throw new ConfigError('TRUST_PROXY', `a hop count cannot tell your proxy from a client sending the same headers, so Fastify ignores it; give the proxy's addresses or CIDR ranges instead (e.g. 127.0.0.1 or 10.0.0.0/8), or true when only the proxy can reach the BFF, got "${raw}"`)
+  const entries = value.split(',').map((item) => item.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address)
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !okBits || extra !== undefined)) {
+      throw new ConfigError('TRUST_PROXY', `must be true, false, or proxy addresses/CIDR ranges separated by commas (or loopback, linklocal, uniquelocal), got "${entry}"`)
+    }
+  }
+  return entries
+}
+
 /** Sandbox URLs are filled in by main.ts once the sandbox listens. */
 export function loadConfig(env: Env = process.env): Config {
   const bases = { GIZWITS_API_BASE: url(env, 'GIZWITS_API_BASE'), WECHAT_OPEN_BASE: url(env, 'WECHAT_OPEN_BASE'), WECHAT_API_BASE: url(env, 'WECHAT_API_BASE') }
@@ -72,6 +103,12 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionSecret = env.SESSION_SECRET ?? ''
   if (!sandboxMode && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET', 'required with real clouds: at least 32 random characters')
   if (sandboxMode && sessionSecret !== '' && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters')
+  const dataKey = env.DATA_KEY ?? ''
+  if (!sandboxMode && dataKey.length < 32) throw new ConfigError('DATA_KEY', 'required with real clouds: at least 32 random characters (it seals the Gizwits tokens in app.db; keep it with your backups)')
+  if (sandboxMode && dataKey !== '' && dataKey.length < 32) throw new ConfigError('DATA_KEY', 'must be at least 32 characters')
+  const generatedSecrets: Config['generatedSecrets'] = []
+  if (!sessionSecret) generatedSecrets.push('SESSION_SECRET')
+  if (!dataKey) generatedSecrets.push('DATA_KEY')
   const behaviour = env.SANDBOX_BEHAVIOUR || 'live'
   if (behaviour !== 'live' && behaviour !== 'still') throw new ConfigError('SANDBOX_BEHAVIOUR', `must be "live" or "still", got "${behaviour}"`)
   const appId = env.GIZWITS_APP_ID || DEMO_GIZWITS_APP_ID
@@ -98,11 +135,39 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxPort: port(env, 'SANDBOX_PORT', 8081),
     dataDir: env.DATA_DIR || './data',
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
+    dataKey: dataKey || randomBytes(32).toString('hex'),
+    generatedSecrets,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     sandboxMode,
     sandboxBehaviour: behaviour,
     publicUrl,
     labelKey,
     gizwits: { apiBase: bases.GIZWITS_API_BASE ?? '', appId, products: gizwitsProducts },
     wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '', pushToken, aesKey },
+  }
+}
+
+export const SECRET_FILES = { SESSION_SECRET: 'session-secret', DATA_KEY: 'data-key' } as const
+
+/**
+ * Sandbox mode: a secret not configured is generated once and kept in DATA_DIR (mode 600), so a restart keeps
+ * everyone logged in and the sealed tokens readable. Deleting the file is how to change it.
+ */
+export function keepSecretsInDataDir(config: Config): void {
+  if (config.generatedSecrets.length === 0) return
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  for (const name of config.generatedSecrets) {
+    const file = join(config.dataDir, SECRET_FILES[name])
+    let value: string
+    if (existsSync(file)) {
+      if ((statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600)
+      value = readFileSync(file, 'utf8').trim()
+      if (value.length < 32) throw new ConfigError(name, `${file} holds fewer than 32 characters; delete it to have a new one generated, or set ${name}`)
+    } else {
+      value = name === 'SESSION_SECRET' ? config.sessionSecret : config.dataKey
+      writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' })
+    }
+    if (name === 'SESSION_SECRET') config.sessionSecret = value
+    else config.dataKey = value
   }
 }

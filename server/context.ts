@@ -9,7 +9,10 @@ import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub } from './relay/user-hub'
+import { DatabaseHealth } from './store/database'
+import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
+import { tokenSealer } from './store/token-sealer'
 import { sqliteUserRepository, type UserRepository } from './store/user-repository'
 import { AccessTokenSource } from './wechat/access-token'
 import { JsapiTicketSource } from './wechat/jsapi-ticket'
@@ -19,6 +22,9 @@ export interface Context {
   config: Config
   users: UserRepository
   sessions: SessionStore
+  oauthStates: OAuthStateStore
+  /** /healthz asks it; the error handler tells it when a request met a damaged database. */
+  storeHealth: DatabaseHealth
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
@@ -37,8 +43,10 @@ export interface Context {
 export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number; bindAttemptLimits?: AttemptLimits }
 
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
-  const users = sqliteUserRepository(db)
+  const users = sqliteUserRepository(db, tokenSealer(config.dataKey), (message) => console.warn(message))
   const sessions = sqliteSessionStore(db)
+  const oauthStates = sqliteOAuthStateStore(db)
+  const storeHealth = new DatabaseHealth(db)
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
@@ -60,7 +68,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   }
 
   return {
-    config, users, sessions, client, accounts, access, binding, hub, wechat, sessionOf,
+    config, users, sessions, oauthStates, storeHealth, client, accounts, access, binding, hub, wechat, sessionOf,
     pushEvents: () => db.prepare('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id').all() as ReturnType<Context['pushEvents']>,
     requireSession: async (request) => {
       const session = await sessionOf(request)

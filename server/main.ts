@@ -2,8 +2,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from './app'
-import { ConfigError, loadConfig, type Config } from './config'
+import { ConfigError, keepSecretsInDataDir, loadConfig, type Config } from './config'
 import type { Context } from './context'
+import { DatabaseError, openDatabase } from './store/database'
 import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
 import { startSandbox, type Sandbox } from './sandbox/sandbox'
 
@@ -18,14 +19,21 @@ async function main(): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+    keepSecretsInDataDir(config)
+    // Checked before anything starts, so a damaged or missing database stops the start with what to do about it.
+    openDatabase(join(config.dataDir, 'app.db')).close()
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error — ${error.message}`)
       process.exit(1)
     }
+    if (error instanceof DatabaseError) {
+      console.error(`Database error — ${error.message}`)
+      process.exit(1)
+    }
     throw error
   }
-  mkdirSync(config.dataDir, { recursive: true })
 
   let sandbox: Sandbox | undefined
   if (config.sandboxMode) {

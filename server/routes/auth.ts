@@ -5,15 +5,37 @@ import { Type } from 'typebox'
 import { OAUTH_STATE_COOKIE, SESSION_COOKIE } from '@shared/api'
 import type { Context } from '../context'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
-import { SESSION_LIFETIME_S } from '../store/session-store'
+import { SESSION_LIFETIME_S, SESSION_PURGE_INTERVAL_MS, startSessionPurge } from '../store/session-store'
 import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-client'
 
 const STATE_LIFETIME_S = 600
 
-/** Only same-origin paths: one leading slash, no protocol-relative or backslash tricks. */
+/** A next longer than this (after percent-encoding) is not a page of ours; it also keeps the state cookie small. */
+export const MAX_NEXT_LENGTH = 2048
+// Only the path of the parsed URL is ever sent back, so this origin is never seen; it just has to be ours.
+const PARSE_BASE = 'https://h5.invalid'
+
+/**
+ * Where to go after login: a path of our own origin, or "/". Parsed the way a browser parses a Location (tabs and
+ * newlines vanish, a backslash is a slash), so what is checked is what the browser will follow; control characters
+ * are refused outright, and only the parsed path+search+hash goes back, percent-encoded, so the Location header is
+ * always valid ASCII.
+ */
 export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return '/'
-  return next
+  // eslint-disable-next-line no-control-regex
+  if (!next || next.length > MAX_NEXT_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(next) || !next.startsWith('/')) return '/'
+  let parsed: URL
+  try {
+    parsed = new URL(next, PARSE_BASE)
+  } catch {
+    return '/'
+  }
+  if (parsed.origin !== PARSE_BASE) return '/'
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`
+  // "/.//evil" parses to the path "//evil", which a browser would read as another host: check the result again.
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\') || path.length > MAX_NEXT_LENGTH) return '/'
+  if (new URL(path, PARSE_BASE).origin !== PARSE_BASE) return '/'
+  return path
 }
 
 function publicOrigin(context: Context, request: FastifyRequest): string {
@@ -32,10 +54,13 @@ a{display:inline-block;margin-top:24px;padding:10px 32px;border-radius:999px;bac
 
 export async function authRoutes(app: FastifyInstance, context: Context): Promise<void> {
   const secure = context.config.publicUrl?.startsWith('https:') ?? false
+  const stopPurge = startSessionPurge(context.sessions, SESSION_PURGE_INTERVAL_MS, (error) => app.log.warn({ err: error }, 'purging expired sessions failed'))
+  app.addHook('onClose', async () => stopPurge())
 
   app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
     const { next } = request.query as { next?: string }
     const state = randomBytes(16).toString('hex')
+    context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
       path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: STATE_LIFETIME_S,
     })
@@ -56,7 +81,9 @@ export async function authRoutes(app: FastifyInstance, context: Context): Promis
     } catch {
       saved = {}
     }
-    if (!state || !saved.state || saved.state !== state) return errorPage(reply, request, 'oauth_state')
+    // The state must match this browser's cookie and be one we issued and nobody used yet: a copied cookie
+    // cannot be replayed with a fresh code.
+    if (!state || !saved.state || saved.state !== state || !context.oauthStates.consume(state)) return errorPage(reply, request, 'oauth_state')
     // The user refused authorization (or WeChat sent no code).
     if (!code) return errorPage(reply, request, 'oauth_failed')
 

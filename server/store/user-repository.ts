@@ -1,5 +1,6 @@
-// WeChat users and the Gizwits credentials the BFF holds for them (never sent to the browser).
+// WeChat users and the Gizwits credentials the BFF holds for them (never sent to the browser, sealed on disk).
 import type Database from 'better-sqlite3'
+import type { TokenSealer } from './token-sealer'
 
 export interface GizwitsCredentials { uid: string; token: string; expireAt: number }
 
@@ -9,22 +10,37 @@ export interface UserRepository {
   saveCredentials: (openid: string, credentials: GizwitsCredentials) => void
 }
 
-export function sqliteUserRepository(db: Database.Database): UserRepository {
+/**
+ * With a DATA_KEY other than the one that sealed the stored tokens, they are dropped here (and a warning returned):
+ * each user's next request logs in to Gizwits again silently, which is also how the key is rotated.
+ */
+export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer, warn: (message: string) => void = () => {}): UserRepository {
   const now = () => Math.floor(Date.now() / 1000)
+  const stored = db.prepare("SELECT value FROM store_meta WHERE name = 'token_key_check'").get() as { value: string } | undefined
+  if (stored?.value !== sealer.keyCheck) {
+    db.transaction(() => {
+      const dropped = db.prepare('UPDATE users SET gizwits_token_sealed = NULL, token_expire_at = NULL WHERE gizwits_token_sealed IS NOT NULL').run().changes
+      db.prepare("INSERT INTO store_meta (name, value) VALUES ('token_key_check', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(sealer.keyCheck)
+      if (stored && dropped > 0) warn(`DATA_KEY changed: ${dropped} stored Gizwits token(s) sealed with the old key were dropped; users get new ones on their next request`)
+    })()
+  }
   return {
     ensure: (openid) => {
       db.prepare('INSERT INTO users (openid, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(openid) DO NOTHING').run(openid, now(), now())
     },
     credentials: (openid) => {
-      const row = db.prepare('SELECT gizwits_uid, gizwits_token, token_expire_at FROM users WHERE openid = ?').get(openid) as
-        | { gizwits_uid: string | null; gizwits_token: string | null; token_expire_at: number | null }
+      const row = db.prepare('SELECT gizwits_uid, gizwits_token_sealed, token_expire_at FROM users WHERE openid = ?').get(openid) as
+        | { gizwits_uid: string | null; gizwits_token_sealed: string | null; token_expire_at: number | null }
         | undefined
-      if (!row?.gizwits_uid || !row.gizwits_token || row.token_expire_at === null) return null
-      return { uid: row.gizwits_uid, token: row.gizwits_token, expireAt: row.token_expire_at }
+      if (!row?.gizwits_uid || !row.gizwits_token_sealed || row.token_expire_at === null) return null
+      const token = sealer.open(row.gizwits_token_sealed, openid)
+      // Unreadable (another key, a row edited by hand): as if there were none, so the user logs in again.
+      if (token === null) return null
+      return { uid: row.gizwits_uid, token, expireAt: row.token_expire_at }
     },
     saveCredentials: (openid, credentials) => {
-      db.prepare('INSERT INTO users (openid, gizwits_uid, gizwits_token, token_expire_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(openid) DO UPDATE SET gizwits_uid = excluded.gizwits_uid, gizwits_token = excluded.gizwits_token, token_expire_at = excluded.token_expire_at, updated_at = excluded.updated_at')
-        .run(openid, credentials.uid, credentials.token, credentials.expireAt, now(), now())
+      db.prepare('INSERT INTO users (openid, gizwits_uid, gizwits_token_sealed, token_expire_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(openid) DO UPDATE SET gizwits_uid = excluded.gizwits_uid, gizwits_token_sealed = excluded.gizwits_token_sealed, token_expire_at = excluded.token_expire_at, updated_at = excluded.updated_at')
+        .run(openid, credentials.uid, sealer.seal(credentials.token, openid), credentials.expireAt, now(), now())
     },
   }
 }

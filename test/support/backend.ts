@@ -58,6 +58,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     WECHAT_TOKEN: DEMO_WECHAT_TOKEN,
     WECHAT_AES_KEY: DEMO_WECHAT_AES_KEY,
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
+    DATA_KEY: 'test-data-key-0123456789abcdef0123456789',
     GIZWITS_PRODUCTS: sandbox.products.map((p) => `${p.product_key}:${p.product_secret}`).join(','),
     DATA_DIR: dataDir,
     LABEL_KEY: DEMO_LABEL_KEY,
