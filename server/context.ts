@@ -7,7 +7,8 @@ import { ApiError } from './errors'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { OpenApiClient } from './gizwits/open-api-client'
-import { UserHub } from './relay/user-hub'
+import { UserHub, type RelayOptions } from './relay/user-hub'
+import { sqliteCommandStore } from './store/command-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { sqliteUserRepository, type UserRepository } from './store/user-repository'
 import { AccessTokenSource } from './wechat/access-token'
@@ -31,7 +32,7 @@ export interface Context {
   wechatOpenBase: (request: FastifyRequest) => string
 }
 
-export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number }
+export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions }
 
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
   const users = sqliteUserRepository(db)
@@ -39,7 +40,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
-  const hub = new UserHub({ config, client, accounts, access, heartbeatMs: options.heartbeatMs, releaseAfterMs: options.releaseAfterMs })
+  const hub = new UserHub({ config, client, accounts, access, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
   const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }
