@@ -40,6 +40,8 @@ export interface CloudConnectionOptions {
 export interface CloudConnectionEvents {
   frame: [frame: GizwitsServerFrame]
   status: [connected: boolean]
+  /** A reconnect is scheduled after this many ms (for logs and tests). */
+  reconnecting: [delayMs: number]
 }
 
 /** What we tell the cloud about our heartbeat: its longest, so our own deadline, not the cloud's, decides. */
@@ -223,6 +225,7 @@ export class CloudConnection extends EventEmitter<CloudConnectionEvents> {
   private scheduleReconnect(): void {
     if (this.stopped) return
     const delay = backoffDelay(this.failures++, { baseMs: this.timing.backoffBaseMs, capMs: this.timing.backoffCapMs, random: this.options.random })
+    this.emit('reconnecting', delay)
     this.retryTimer = setTimeout(() => this.connect(), delay)
   }
 }

@@ -186,21 +186,36 @@ export class UserHub {
     const refuse = (code: string, messageKey: MessageKey, params: Record<string, string | number> = {}) =>
       finish('failed', code, (locale) => translate(locale, messageKey, params))
 
+    const expire = () => finish('expired', 'not_sent', (locale) => translate(locale, 'command_not_sent'))
+    const deadline = receivedAt + (this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS)
     const link = this.links.get(openid)
     if (!link?.subscribers.get(did)?.has(page) || !link.cloud) return refuse('not_bound', 'not_bound')
-    try {
+    // The checks may ask the cloud's REST API (cache miss); a cloud that hangs there must not hold the write past
+    // its window either.
+    const checks = (async () => {
       const device = await this.options.access.boundDevice(openid, did)
       assertWritable((await this.options.access.product(device.product_key)).attrs, attrs, 'bytes')
+      return true as const
+    })()
+    let late: NodeJS.Timeout | undefined
+    try {
+      const inTime = await Promise.race([checks, new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))))])
+      if (!inTime) {
+        checks.catch(() => {})
+        return expire()
+      }
     } catch (error) {
       if (error instanceof ApiError) return refuse(String(error.code), error.messageKey, error.params)
       return refuse('cloud_unavailable', 'cloud_unavailable')
+    } finally {
+      clearTimeout(late)
     }
     if (!link.devices.get(did)?.online) return refuse('device_offline', 'device_offline')
 
     // Only over a link heard from just now: a write put on a stalled link would run whenever the cloud wakes up.
     const cloud = link.cloud
-    const alive = await cloud.whenAlive(receivedAt + (this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS))
-    if (!alive || link.cloud !== cloud || !cloud.connected) return finish('expired', 'not_sent', (locale) => translate(locale, 'command_not_sent'))
+    const alive = await cloud.whenAlive(deadline)
+    if (!alive || link.cloud !== cloud || !cloud.connected) return expire()
     // Recorded as sent before it is: a crash in between leaves a row that claims no less than what may have happened.
     if (id !== undefined) {
       commands.setState(openid, id, 'sent')
@@ -208,10 +223,7 @@ export class UserHub {
       this.queued.delete(key)
     }
     const sn = this.nextSn++
-    if (!cloud.send({ cmd: 'c2s_write', req_sn: sn, data: { did, attrs } })) {
-      if (id !== undefined) commands.setState(openid, id, 'queued')
-      return finish('expired', 'not_sent', (locale) => translate(locale, 'command_not_sent'))
-    }
+    if (!cloud.send({ cmd: 'c2s_write', req_sn: sn, data: { did, attrs } })) return expire()
     const now = Date.now()
     for (const [oldSn, pending] of link.pendingWrites) if (now - pending.at > PENDING_WRITE_MS) link.pendingWrites.delete(oldSn)
     // One entry answers every page that sent this id: the device's report goes to all subscribers anyway.

@@ -7,7 +7,7 @@ export interface BackoffOptions {
   baseMs: number
   /** Highest ceiling, ms: the longest a retry waits once the outage is over. */
   capMs: number
-  /** Shortest wait, ms, so a refusing server is never hammered in a tight loop. */
+  /** Shortest wait, ms (100, or baseMs if lower), so a refusing server is never hammered in a tight loop. */
   floorMs?: number
   /** A number in [0, 1); Math.random unless a test injects its own. */
   random?: () => number
@@ -15,7 +15,7 @@ export interface BackoffOptions {
 
 /** The wait before retry number `attempt` (0 for the first retry after a drop). */
 export function backoffDelay(attempt: number, options: BackoffOptions): number {
-  const floor = options.floorMs ?? 100
+  const floor = options.floorMs ?? Math.min(100, options.baseMs)
   const ceiling = Math.max(floor, Math.min(options.capMs, options.baseMs * 2 ** Math.min(attempt, 30)))
   return Math.round(floor + (options.random ?? Math.random)() * (ceiling - floor))
 }
