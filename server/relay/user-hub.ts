@@ -27,7 +27,7 @@ interface DeviceLive { attrs: Attrs | null; online: boolean; passcode: string; m
 interface Answer { page: PageClient | null; reqSn: number | undefined }
 
 /** A write on the wire, until the device's report answers it. */
-interface PendingWrite { answer: Answer; id: string | undefined; did: string; attrs: Attrs; at: number }
+interface PendingWrite { answer: Answer; id: string | undefined; did: string; attrs: Attrs; at: number; confirmed: boolean }
 
 interface UserLink {
   openid: string
@@ -65,7 +65,7 @@ export interface RelayOptions {
 /** Below the page's own confirmation timeout (src/stores/commands.ts), so the page hears the verdict first. */
 const WRITE_WINDOW_MS = 3000
 /** Sent writes the device never answered are forgotten (in memory; their rows stay `sent`). */
-const PENDING_WRITE_MS = 10 * 60_000
+const PENDING_WRITE_MS = 60_000
 const PURGE_EVERY_MS = 3600_000
 
 export class UserHub {
@@ -227,7 +227,7 @@ export class UserHub {
     const now = Date.now()
     for (const [oldSn, pending] of link.pendingWrites) if (now - pending.at > PENDING_WRITE_MS) link.pendingWrites.delete(oldSn)
     // One entry answers every page that sent this id: the device's report goes to all subscribers anyway.
-    link.pendingWrites.set(sn, { answer: answers[0], id, did, attrs, at: now })
+    link.pendingWrites.set(sn, { answer: answers[0], id, did, attrs, at: now, confirmed: false })
     for (const answer of answers) if (answer.page) writeRes(answer, { did, ok: true, id, state: 'sent' })
   }
 
@@ -302,7 +302,7 @@ export class UserHub {
         const answering = frame.res_sn !== undefined ? link.pendingWrites.get(frame.res_sn) : undefined
         if (answering) link.pendingWrites.delete(frame.res_sn!)
         if (answering?.id !== undefined) this.options.commands.setState(link.openid, answering.id, 'confirmed')
-        if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
+        else if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
         const plain = JSON.stringify({ cmd: 's2c_noti', data: { did, attrs } } satisfies PageServerFrame)
         for (const page of subscribers) {
           if (answering?.answer.page === page && answering.answer.reqSn !== undefined) send(page, { cmd: 's2c_noti', res_sn: answering.answer.reqSn, data: { did, attrs } })
@@ -330,13 +330,16 @@ export class UserHub {
     }
   }
 
-  /** A report without our req_sn (say, the read after a reconnect) that shows what a sent write asked for. */
+  /**
+   * A report without our req_sn (say, the read after a reconnect) that shows what a sent write asked for: the device
+   * holds the value, so the command is confirmed. The entry stays, so the write's own report still finds its page.
+   */
   private confirmByValue(link: UserLink, did: string, attrs: Attrs): void {
-    for (const [sn, pending] of link.pendingWrites) {
-      if (pending.did !== did) continue
+    for (const pending of link.pendingWrites.values()) {
+      if (pending.confirmed || pending.did !== did || pending.id === undefined) continue
       if (!Object.entries(pending.attrs).every(([name, value]) => name in attrs && JSON.stringify(attrs[name]) === JSON.stringify(value))) continue
-      link.pendingWrites.delete(sn)
-      if (pending.id !== undefined) this.options.commands.setState(link.openid, pending.id, 'confirmed')
+      pending.confirmed = true
+      this.options.commands.setState(link.openid, pending.id, 'confirmed')
     }
   }
 
