@@ -154,7 +154,7 @@ export const useCommandsStore = defineStore('commands', {
     },
     /** After a reload: the commands still open before it, as unconfirmed until the BFF or the device says more. */
     restore(): void {
-      let saved: Command[] = []
+      let saved: Command[]
       try {
         saved = JSON.parse(storage()?.getItem(STORAGE_KEY) ?? '[]') as Command[]
       } catch {
