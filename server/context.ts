@@ -8,7 +8,8 @@ import { BindingGuard, type AttemptLimits } from './gizwits/binding-guard'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { OpenApiClient } from './gizwits/open-api-client'
-import { UserHub } from './relay/user-hub'
+import { UserHub, type RelayOptions } from './relay/user-hub'
+import { sqliteCommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
@@ -40,7 +41,7 @@ export interface Context {
   wechatOpenBase: (request: FastifyRequest) => string
 }
 
-export interface ContextOptions { heartbeatMs?: number; releaseAfterMs?: number; bindAttemptLimits?: AttemptLimits }
+export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions; bindAttemptLimits?: AttemptLimits }
 
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
   const users = sqliteUserRepository(db, tokenSealer(config.dataKey), (message) => console.warn(message))
@@ -51,7 +52,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
   const binding = new BindingGuard(client, accounts, access, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
-  const hub = new UserHub({ config, client, accounts, access, heartbeatMs: options.heartbeatMs, releaseAfterMs: options.releaseAfterMs })
+  const hub = new UserHub({ config, client, accounts, access, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
   const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }

@@ -1,10 +1,13 @@
 // `/ws`: the page's live socket. The session cookie authenticates it before the upgrade; frames reuse the Gizwits
 // app WebSocket's names (src/shared/ws-frames.ts). The BFF pings every page and drops the silent ones.
+// Frames are rate limited twice: per socket (what the BFF spends) and per user across their pages (what reaches
+// the cloud). A refused frame is answered and nothing is forwarded; a socket that keeps flooding is closed.
 import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
-import { PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
+import { COMMAND_ID_PATTERN, MAX_COMMAND_STATUS_IDS, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
 import type { Context } from '../context'
-import { localeFrom } from '../i18n/messages'
+import { localeFrom, translate } from '../i18n/messages'
+import { TokenBucket } from './token-bucket'
 import type { PageClient } from './user-hub'
 
 const PING_EVERY_MS = 30_000
@@ -19,12 +22,18 @@ function isFrame(value: unknown): value is PageClientFrame {
     case 'ping': return true
     case 'subscribe_req': return Array.isArray(frame.data) && frame.data.length <= MAX_SUBSCRIBE && frame.data.every((item) => typeof item?.did === 'string')
     case 'c2s_read': return did
-    case 'c2s_write': return did && typeof data?.attrs === 'object' && data.attrs !== null && !Array.isArray(data.attrs) && (frame.req_sn === undefined || Number.isInteger(frame.req_sn))
+    case 'c2s_write':
+      return did && typeof data?.attrs === 'object' && data.attrs !== null && !Array.isArray(data.attrs) &&
+        (frame.req_sn === undefined || Number.isInteger(frame.req_sn)) &&
+        (frame.id === undefined || (typeof frame.id === 'string' && COMMAND_ID_PATTERN.test(frame.id)))
+    case 'c2s_command_status':
+      return Array.isArray(data?.ids) && data.ids.length <= MAX_COMMAND_STATUS_IDS && data.ids.every((id) => typeof id === 'string' && COMMAND_ID_PATTERN.test(id))
     default: return false
   }
 }
 
 export async function pageSocketRoute(app: FastifyInstance, context: Context): Promise<void> {
+  const { limits } = context.hub
   app.get('/ws', {
     websocket: true,
     preValidation: async (request) => {
@@ -37,22 +46,55 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       },
       locale: localeFrom((request.query as { lang?: string }).lang ?? request.headers['accept-language']),
     }
+    const socketWrites = new TokenBucket(limits.writes)
+    const socketFrames = new TokenBucket(limits.frames)
+    let refusedInARow = 0
+    /** Answers a frame over the limit, and closes a socket that has flooded long enough. */
+    const limited = (frame: PageClientFrame | null): void => {
+      if (frame?.cmd === 'c2s_write') {
+        page.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: frame.req_sn ?? 0, data: { did: frame.data.did, ok: false, ...(frame.id ? { id: frame.id } : {}), error_code: 'rate_limited', msg: translate(page.locale, 'ws_rate_limited') } }))
+      }
+      context.hub.invalid(page, PageWsErrorCode.RATE_LIMITED, 'ws_rate_limited')
+      if (++refusedInARow >= limits.closeAfterRefused) socket.close(PageWsCloseCode.FLOODING, 'too many frames')
+    }
     let openid: string | null = null
     const queue: unknown[] = []
     const handle = (raw: unknown) => {
       if (!openid) return queue.push(raw)
-      let frame: unknown
+      if (socket.readyState !== socket.OPEN) return
+      let parsed: unknown
       try {
-        frame = JSON.parse(String(raw))
+        parsed = JSON.parse(String(raw))
       } catch {
-        frame = null
+        parsed = null
       }
-      if (!isFrame(frame)) return context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'bad_frame')
+      const frame = isFrame(parsed) ? parsed : null
+      // Writes have their own budget, so reads and pings cannot starve a tap (nor the reverse).
+      if (!(frame?.cmd === 'c2s_write' ? socketWrites : socketFrames).take()) return limited(frame)
+      if (!frame) return context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'bad_frame')
+      const user = openid
+      switch (frame.cmd) {
+        case 'ping':
+          break
+        case 'c2s_write':
+          if (!context.hub.allow(user, 'writes')) return limited(frame)
+          break
+        case 'c2s_read':
+          if (!context.hub.allow(user, 'cloudReads')) return limited(frame)
+          break
+        case 'subscribe_req':
+          if (context.hub.subscribeNeedsCloud(user, frame.data.map((item) => item.did)) && !context.hub.allow(user, 'cloudReads')) return limited(frame)
+          break
+        case 'c2s_command_status':
+          break
+      }
+      refusedInARow = 0
       switch (frame.cmd) {
         case 'ping': return page.send('{"cmd":"pong"}')
-        case 'subscribe_req': return void context.hub.subscribe(openid, page, [...new Set(frame.data.map((item) => item.did))]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
-        case 'c2s_read': return context.hub.read(openid, page, frame.data.did)
-        case 'c2s_write': return void context.hub.write(openid, page, frame)
+        case 'subscribe_req': return void context.hub.subscribe(user, page, [...new Set(frame.data.map((item) => item.did))]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
+        case 'c2s_read': return context.hub.read(user, page, frame.data.did)
+        case 'c2s_write': return void context.hub.write(user, page, frame)
+        case 'c2s_command_status': return context.hub.commandStatus(user, page, [...new Set(frame.data.ids)])
       }
     }
     // Listen at once: frames sent right after the upgrade must not be lost while the session is looked up.
@@ -69,7 +111,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       if (openid) context.hub.detach(openid, page)
     })
     void context.sessionOf(request).then((session) => {
-      if (!session) return socket.close(4401, 'not logged in')
+      if (!session) return socket.close(PageWsCloseCode.NOT_LOGGED_IN, 'not logged in')
       openid = session.openid
       context.hub.attach(openid, page)
       for (const raw of queue.splice(0)) handle(raw)

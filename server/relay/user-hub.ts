@@ -1,7 +1,10 @@
 // Live state per user: one cloud socket shared by all of the user's open pages, the last known state of each
 // device, and fan-out of the cloud's frames to the pages subscribed to that device — never to anyone else.
+// Writes have a window: one goes on the wire only over a link proven alive within it, else it expires unsent and
+// the page hears "not sent, nothing changed". Once sent, its fate is the device's: the page hears "sent", and the
+// device's own report confirms it. Each command's id and state are kept in SQLite, so a retry is never sent twice.
 import type { Attrs, BoundDevice } from '@shared/open-api'
-import type { C2sWrite, GizwitsServerFrame, PageServerFrame } from '@shared/ws-frames'
+import type { CommandOutcome, GizwitsServerFrame, PageC2sWrite, PageServerFrame } from '@shared/ws-frames'
 import type { Config } from '../config'
 import { ApiError } from '../errors'
 import type { DeviceAccess } from '../gizwits/device-access'
@@ -9,7 +12,9 @@ import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { OpenApiClient } from '../gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { assertWritable } from '../routes/control-check'
-import { CloudConnection } from './cloud-connection'
+import type { CommandStore, StoredCommand } from '../store/command-store'
+import { CloudConnection, type CloudTiming } from './cloud-connection'
+import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
 
 export interface PageClient {
   send: (text: string) => void
@@ -18,14 +23,20 @@ export interface PageClient {
 
 interface DeviceLive { attrs: Attrs | null; online: boolean; passcode: string; mac: string }
 
+/** Where the outcome of a write goes: every page that sent it (a retry with the same id joins the first). */
+interface Answer { page: PageClient | null; reqSn: number | undefined }
+
+/** A write on the wire, until the device's report answers it. */
+interface PendingWrite { answer: Answer; id: string | undefined; did: string; attrs: Attrs; at: number; confirmed: boolean }
+
 interface UserLink {
   openid: string
   cloud: CloudConnection | null
   pages: Set<PageClient>
   subscribers: Map<string, Set<PageClient>>
   devices: Map<string, DeviceLive>
-  /** Our upstream req_sn → the page and the req_sn it used. */
-  pendingWrites: Map<number, { page: PageClient; reqSn: number }>
+  /** Our upstream req_sn → the write it carried. */
+  pendingWrites: Map<number, PendingWrite>
   releaseTimer: NodeJS.Timeout | undefined
   cloudSince: number
 }
@@ -38,16 +49,57 @@ export interface UserHubOptions {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
-  heartbeatMs?: number
+  commands: CommandStore
+  relay?: RelayOptions
   /** How long the cloud socket stays after the user's last page leaves (a reload should not reconnect). */
   releaseAfterMs?: number
 }
 
+export interface RelayOptions {
+  cloud?: Partial<CloudTiming>
+  /** How long a write may wait for a link proven alive before it expires unsent, ms. */
+  writeWindowMs?: number
+  limits?: Partial<RelayLimits>
+}
+
+/** Below the page's own confirmation timeout (src/stores/commands.ts), so the page hears the verdict first. */
+const WRITE_WINDOW_MS = 3000
+/** Sent writes the device never answered are forgotten (in memory; their rows stay `sent`). */
+const PENDING_WRITE_MS = 60_000
+const PURGE_EVERY_MS = 3600_000
+
 export class UserHub {
   private links = new Map<string, UserLink>()
   private nextSn = 1
+  /** Commands still queued, by user and id: a retry arriving meanwhile waits for the same outcome. */
+  private queued = new Map<string, Answer[]>()
+  private userBuckets = new Map<string, { writes: TokenBucket; cloudReads: TokenBucket }>()
+  readonly limits: RelayLimits
+  private readonly purgeTimer: NodeJS.Timeout
 
-  constructor(private readonly options: UserHubOptions) {}
+  constructor(private readonly options: UserHubOptions) {
+    this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.relay?.limits }
+    // Whatever a previous process left queued was never sent: say so to anyone who asks.
+    options.commands.expireQueued()
+    options.commands.purge()
+    this.purgeTimer = setInterval(() => options.commands.purge(), PURGE_EVERY_MS).unref()
+  }
+
+  /** Takes a token from the user's bucket (shared by all their pages); false when over the limit. */
+  allow(openid: string, kind: 'writes' | 'cloudReads'): boolean {
+    let buckets = this.userBuckets.get(openid)
+    if (!buckets) {
+      buckets = { writes: new TokenBucket(this.limits.writes), cloudReads: new TokenBucket(this.limits.cloudReads) }
+      this.userBuckets.set(openid, buckets)
+    }
+    return buckets[kind].take()
+  }
+
+  /** Whether subscribing these devices costs the cloud anything (a device this user's link has not seen yet). */
+  subscribeNeedsCloud(openid: string, dids: string[]): boolean {
+    const link = this.links.get(openid)
+    return !link || dids.some((did) => !link.devices.has(did))
+  }
 
   attach(openid: string, page: PageClient): void {
     const link = this.linkOf(openid)
@@ -63,7 +115,9 @@ export class UserHub {
     if (!link) return
     link.pages.delete(page)
     for (const pages of link.subscribers.values()) pages.delete(page)
-    for (const [sn, pending] of link.pendingWrites) if (pending.page === page) link.pendingWrites.delete(sn)
+    // The write stays pending: its outcome is still recorded when the device answers, for the page to ask later.
+    for (const pending of link.pendingWrites.values()) if (pending.answer.page === page) pending.answer.page = null
+    for (const answers of this.queued.values()) for (const answer of answers) if (answer.page === page) answer.page = null
     if (link.pages.size === 0) {
       link.releaseTimer = setTimeout(() => this.release(openid), this.options.releaseAfterMs ?? 30_000)
     }
@@ -110,25 +164,87 @@ export class UserHub {
     link.cloud?.send({ cmd: 'c2s_read', data: { did } })
   }
 
-  async write(openid: string, page: PageClient, frame: C2sWrite): Promise<void> {
+  async write(openid: string, page: PageClient, frame: PageC2sWrite, receivedAt = Date.now()): Promise<void> {
     const { did, attrs } = frame.data
-    const reqSn = frame.req_sn ?? 0
-    const fail = (code: string, key: MessageKey, msg?: string) =>
-      send(page, { cmd: 's2c_write_res', res_sn: reqSn, data: { did, ok: false, error_code: code, msg: msg ?? translate(page.locale, key) } })
+    const id = frame.id
+    const { commands } = this.options
+    const key = `${openid}\u0000${id}`
+    let answers: Answer[] = [{ page, reqSn: frame.req_sn }]
+    if (id !== undefined) {
+      const { created, command } = commands.begin(openid, id, did)
+      if (!created) return this.answerRetry(openid, page, frame.req_sn, command)
+      this.queued.set(key, answers)
+    }
+    const finish = (state: 'failed' | 'expired', code: string, msg: (locale: PageClient['locale']) => string) => {
+      if (id !== undefined) {
+        commands.setState(openid, id, state)
+        answers = this.queued.get(key) ?? answers
+        this.queued.delete(key)
+      }
+      for (const answer of answers) if (answer.page) writeRes(answer, { did, ok: false, id, state, error_code: code, msg: msg(answer.page.locale) })
+    }
+    const refuse = (code: string, messageKey: MessageKey, params: Record<string, string | number> = {}) =>
+      finish('failed', code, (locale) => translate(locale, messageKey, params))
+
+    const expire = () => finish('expired', 'not_sent', (locale) => translate(locale, 'command_not_sent'))
+    const deadline = receivedAt + (this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS)
     const link = this.links.get(openid)
-    if (!link?.subscribers.get(did)?.has(page)) return fail('not_bound', 'not_bound')
-    try {
+    if (!link?.subscribers.get(did)?.has(page) || !link.cloud) return refuse('not_bound', 'not_bound')
+    // The checks may ask the cloud's REST API (cache miss); a cloud that hangs there must not hold the write past
+    // its window either.
+    const checks = (async () => {
       const device = await this.options.access.boundDevice(openid, did)
       assertWritable((await this.options.access.product(device.product_key)).attrs, attrs, 'bytes')
+      return true as const
+    })()
+    let late: NodeJS.Timeout | undefined
+    try {
+      const inTime = await Promise.race([checks, new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))))])
+      if (!inTime) {
+        checks.catch(() => {})
+        return expire()
+      }
     } catch (error) {
-      if (error instanceof ApiError) return fail(String(error.code), error.messageKey, translate(page.locale, error.messageKey, error.params))
-      return fail('cloud_unavailable', 'cloud_unavailable')
+      if (error instanceof ApiError) return refuse(String(error.code), error.messageKey, error.params)
+      return refuse('cloud_unavailable', 'cloud_unavailable')
+    } finally {
+      clearTimeout(late)
     }
-    if (!link.devices.get(did)?.online) return fail('device_offline', 'device_offline')
+    if (!link.devices.get(did)?.online) return refuse('device_offline', 'device_offline')
+
+    // Only over a link heard from just now: a write put on a stalled link would run whenever the cloud wakes up.
+    const cloud = link.cloud
+    const alive = await cloud.whenAlive(deadline)
+    if (!alive || link.cloud !== cloud || !cloud.connected) return expire()
+    // Recorded as sent before it is: a crash in between leaves a row that claims no less than what may have happened.
+    if (id !== undefined) {
+      commands.setState(openid, id, 'sent')
+      answers = this.queued.get(key) ?? answers
+      this.queued.delete(key)
+    }
     const sn = this.nextSn++
-    if (!link.cloud?.send({ cmd: 'c2s_write', req_sn: sn, data: { did, attrs } })) return fail('cloud_unavailable', 'cloud_unavailable')
-    if (frame.req_sn !== undefined) link.pendingWrites.set(sn, { page, reqSn })
-    send(page, { cmd: 's2c_write_res', res_sn: reqSn, data: { did, ok: true } })
+    if (!cloud.send({ cmd: 'c2s_write', req_sn: sn, data: { did, attrs } })) return expire()
+    const now = Date.now()
+    for (const [oldSn, pending] of link.pendingWrites) if (now - pending.at > PENDING_WRITE_MS) link.pendingWrites.delete(oldSn)
+    // One entry answers every page that sent this id: the device's report goes to all subscribers anyway.
+    link.pendingWrites.set(sn, { answer: answers[0], id, did, attrs, at: now, confirmed: false })
+    for (const answer of answers) if (answer.page) writeRes(answer, { did, ok: true, id, state: 'sent' })
+  }
+
+  /** What became of these commands, by the ids the page gave them. */
+  commandStatus(openid: string, page: PageClient, ids: string[]): void {
+    const list = ids.map((id) => ({ id, state: (this.options.commands.get(openid, id)?.state ?? 'unknown') as CommandOutcome }))
+    send(page, { cmd: 's2c_command_status', data: { commands: list } })
+  }
+
+  /** A write whose id was seen before: never sent again; answered with what became of the first. */
+  private answerRetry(openid: string, page: PageClient, reqSn: number | undefined, command: StoredCommand): void {
+    const answer: Answer = { page, reqSn }
+    const waiting = this.queued.get(`${openid}\u0000${command.id}`)
+    if (command.state === 'queued' && waiting) return void waiting.push(answer)
+    const state = command.state === 'queued' ? 'expired' : command.state
+    if (state === 'sent' || state === 'confirmed') return writeRes(answer, { did: command.did, ok: true, id: command.id, state })
+    writeRes(answer, { did: command.did, ok: false, id: command.id, state, error_code: 'not_sent', msg: translate(page.locale, 'command_not_sent') })
   }
 
   invalid(page: PageClient, errorCode: number, key: MessageKey): void {
@@ -136,6 +252,7 @@ export class UserHub {
   }
 
   close(): void {
+    clearInterval(this.purgeTimer)
     for (const openid of [...this.links.keys()]) this.release(openid)
   }
 
@@ -156,7 +273,7 @@ export class UserHub {
       url,
       appId: this.options.config.gizwits.appId,
       credentials: (fresh) => this.options.accounts.credentials(link.openid, { fresh }),
-      heartbeatMs: this.options.heartbeatMs,
+      timing: this.options.relay?.cloud,
     })
     cloud.on('status', (connected) => {
       this.broadcast(link.pages, { cmd: 's2c_cloud_status', data: { connected } })
@@ -184,9 +301,11 @@ export class UserHub {
         const subscribers = link.subscribers.get(did) ?? new Set()
         const answering = frame.res_sn !== undefined ? link.pendingWrites.get(frame.res_sn) : undefined
         if (answering) link.pendingWrites.delete(frame.res_sn!)
+        if (answering?.id !== undefined) this.options.commands.setState(link.openid, answering.id, 'confirmed')
+        else if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
         const plain = JSON.stringify({ cmd: 's2c_noti', data: { did, attrs } } satisfies PageServerFrame)
         for (const page of subscribers) {
-          if (answering?.page === page) send(page, { cmd: 's2c_noti', res_sn: answering.reqSn, data: { did, attrs } })
+          if (answering?.answer.page === page && answering.answer.reqSn !== undefined) send(page, { cmd: 's2c_noti', res_sn: answering.answer.reqSn, data: { did, attrs } })
           else page.send(plain)
         }
         return
@@ -211,6 +330,19 @@ export class UserHub {
     }
   }
 
+  /**
+   * A report without our req_sn (say, the read after a reconnect) that shows what a sent write asked for: the device
+   * holds the value, so the command is confirmed. The entry stays, so the write's own report still finds its page.
+   */
+  private confirmByValue(link: UserLink, did: string, attrs: Attrs): void {
+    for (const pending of link.pendingWrites.values()) {
+      if (pending.confirmed || pending.did !== did || pending.id === undefined) continue
+      if (!Object.entries(pending.attrs).every(([name, value]) => name in attrs && JSON.stringify(attrs[name]) === JSON.stringify(value))) continue
+      pending.confirmed = true
+      this.options.commands.setState(link.openid, pending.id, 'confirmed')
+    }
+  }
+
   private broadcast(pages: Set<PageClient>, frame: PageServerFrame): void {
     const text = JSON.stringify(frame)
     for (const page of pages) page.send(text)
@@ -222,9 +354,15 @@ export class UserHub {
     clearTimeout(link.releaseTimer)
     link.cloud?.stop()
     this.links.delete(openid)
+    const buckets = this.userBuckets.get(openid)
+    if (buckets && buckets.writes.idle && buckets.cloudReads.idle) this.userBuckets.delete(openid)
   }
 }
 
 function send(page: PageClient, frame: PageServerFrame): void {
   page.send(JSON.stringify(frame))
+}
+
+function writeRes(answer: Answer, data: Extract<PageServerFrame, { cmd: 's2c_write_res' }>['data']): void {
+  answer.page?.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: answer.reqSn ?? 0, data } satisfies PageServerFrame))
 }

@@ -48,7 +48,9 @@ const en: Messages<typeof zhCN> = {
     sent: 'Waiting for the device',
     confirmed: 'Confirmed',
     failed: 'Not applied',
-    timeout: 'The device did not respond; the old value is back',
+    unconfirmed: 'Not confirmed yet',
+    timeout: 'The device has not confirmed yet; showing what it last reported',
+    notSent: 'Not sent; nothing changed on the device',
     rejected: 'Failed: {msg}',
   },
   scan: {

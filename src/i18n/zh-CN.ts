@@ -44,7 +44,9 @@ export default {
     sent: '等待设备确认',
     confirmed: '已确认',
     failed: '未生效',
-    timeout: '设备没有响应，已恢复原值',
+    unconfirmed: '尚未确认',
+    timeout: '设备还没确认，显示的是设备最后上报的值',
+    notSent: '没有发出，设备没有变化',
     rejected: '操作失败：{msg}',
   },
   scan: {

@@ -1,5 +1,7 @@
-// The page's live socket to the BFF: typed frames, an app-level heartbeat, and reconnect with backoff
-// (1 s → 15 s). Every (re)open is reported so the owner can subscribe again and get a fresh snapshot.
+// The page's live socket to the BFF: typed frames, an app-level heartbeat, and reconnect with jittered backoff
+// (ceiling 1 s → 5 s, full jitter: pages of a restarted BFF do not all come back at once, and none waits long).
+// Every (re)open is reported so the owner can subscribe again and get a fresh snapshot.
+import { backoffDelay } from '@shared/backoff'
 import type { PageClientFrame, PageServerFrame } from '@shared/ws-frames'
 
 export interface PageSocketOptions {
@@ -11,9 +13,11 @@ export interface PageSocketOptions {
   WebSocketImpl?: typeof WebSocket
   pingEveryMs?: number
   pongWithinMs?: number
+  /** Injected in tests: the jitter's random source. */
+  random?: () => number
 }
 
-const MAX_BACKOFF_MS = 15_000
+const BACKOFF = { baseMs: 1000, capMs: 5000 }
 
 export class PageSocket {
   private socket: WebSocket | null = null
@@ -80,7 +84,7 @@ export class PageSocket {
       this.socket = null
       this.clearTimers()
       this.options.onClose()
-      if (!this.stopped) this.retryTimer = setTimeout(() => this.open(), Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempts++))
+      if (!this.stopped) this.retryTimer = setTimeout(() => this.open(), backoffDelay(this.attempts++, { ...BACKOFF, random: this.options.random }))
     }
   }
 

@@ -1,10 +1,11 @@
 // Live device state from the page socket: online flags and datapoint values, plus the two connection states
-// users must tell apart — our own link down (socketUp) and the BFF's link to the cloud down (cloudUp).
+// users must tell apart — our own link down (socketUp) and the BFF's link to the cloud down (cloudUp). After every
+// (re)open it subscribes again and asks what became of the commands still open (see stores/commands.ts).
 import { defineStore } from 'pinia'
 import { isActive } from '@shared/datapoint'
 import type { Attrs } from '@shared/open-api'
-import type { PageServerFrame } from '@shared/ws-frames'
-import { currentLocale } from '@/i18n'
+import { MAX_COMMAND_STATUS_IDS, type PageServerFrame } from '@shared/ws-frames'
+import { currentLocale, i18n } from '@/i18n'
 import { PageSocket, pageSocketUrl } from '@/live/page-socket'
 import { useCommandsStore } from './commands'
 import { useDevicesStore } from './devices'
@@ -37,6 +38,7 @@ export const useLiveStore = defineStore('live', {
   actions: {
     connect(WebSocketImpl?: typeof WebSocket): void {
       if (socket) return
+      useCommandsStore().restore()
       socket = new PageSocket({
         url: pageSocketUrl(currentLocale()),
         WebSocketImpl,
@@ -45,6 +47,9 @@ export const useLiveStore = defineStore('live', {
           this.everConnected = true
           // A new socket knows nothing: subscribe again to get the snapshot.
           if (subscribed.size > 0) socket?.send({ cmd: 'subscribe_req', data: [...subscribed].map((did) => ({ did })) })
+          // A command whose answer was lost with the old socket (or the old BFF): ask what became of it.
+          const ids = useCommandsStore().openIds
+          if (ids.length > 0) socket?.send({ cmd: 'c2s_command_status', data: { ids: ids.slice(-MAX_COMMAND_STATUS_IDS) } })
         },
         onClose: () => {
           this.socketUp = false
@@ -70,10 +75,10 @@ export const useLiveStore = defineStore('live', {
       if (!socket.isOpen) return socket.reconnectNow()
       if (subscribed.size > 0) socket.send({ cmd: 'subscribe_req', data: [...subscribed].map((did) => ({ did })) })
     },
-    write(did: string, attrs: Attrs): number | null {
+    write(did: string, attrs: Attrs, id?: string): number | null {
       if (!this.socketUp || !socket) return null
       const reqSn = nextReqSn++
-      return socket.send({ cmd: 'c2s_write', req_sn: reqSn, data: { did, attrs } }) ? reqSn : null
+      return socket.send({ cmd: 'c2s_write', req_sn: reqSn, ...(id ? { id } : {}), data: { did, attrs } }) ? reqSn : null
     },
     /** Values from REST `latest`; live reports that already arrived are newer and win. */
     applyLatest(did: string, attrs: Attrs): void {
@@ -105,7 +110,10 @@ export const useLiveStore = defineStore('live', {
           this.ensure(frame.data.did).online = frame.data.online
           return
         case 's2c_write_res':
-          commands.onWriteResult(frame.res_sn, frame.data.ok, frame.data.msg)
+          commands.onWriteResult(frame.res_sn, frame.data.ok, frame.data.msg, frame.data.id, frame.data.state)
+          return
+        case 's2c_command_status':
+          commands.onStatus(frame.data.commands, i18n.global.t('command.notSent'))
           return
         case 's2c_cloud_status':
           this.cloudUp = frame.data.connected

@@ -67,7 +67,7 @@ describe('the live relay', () => {
   test('should confirm a write with its req_sn, then deliver the device report answering it', async () => {
     const recorder = await subscribed(first)
     recorder.send({ cmd: 'c2s_write', req_sn: 11, data: { did: LIVING_ROOM_AC, attrs: { set_temp: 26 } } })
-    expect(await recorder.next(cmd('s2c_write_res'))).toEqual({ cmd: 's2c_write_res', res_sn: 11, data: { did: LIVING_ROOM_AC, ok: true } })
+    expect(await recorder.next(cmd('s2c_write_res'))).toEqual({ cmd: 's2c_write_res', res_sn: 11, data: { did: LIVING_ROOM_AC, ok: true, state: 'sent' } })
     const noti = await recorder.next<{ res_sn?: number; data: { attrs: { set_temp: number } } }>((frame) => frame.cmd === 's2c_noti' && frame.res_sn === 11)
     expect(noti.data.attrs.set_temp).toBe(26)
   })

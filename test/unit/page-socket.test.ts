@@ -1,7 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { currentLocale } from '@/i18n'
+import { backoffDelay } from '@shared/backoff'
 import { PageSocket } from '@/live/page-socket'
+import { useCommandsStore } from '@/stores/commands'
 import { useLiveStore } from '@/stores/live'
 
 class FakeSocket {
@@ -65,21 +67,33 @@ describe('page socket', () => {
     expect(events.frames).toEqual([{ cmd: 's2c_cloud_status', data: { connected: true } }])
   })
 
-  test('should reconnect with a growing backoff after the socket closes', () => {
-    const { client, events } = socket()
+  test('should reconnect after a jittered wait whose ceiling grows, then stays low', () => {
+    // The random source picks the top of each range, so the ceilings show: 1 s, 2 s, 4 s, then the 5 s cap.
+    const { client, events } = socket({ random: () => 1 })
     client.start()
     FakeSocket.last().open()
     FakeSocket.last().close()
     expect(events.closed).toBe(1)
-    vi.advanceTimersByTime(999)
-    expect(FakeSocket.instances).toHaveLength(1)
-    vi.advanceTimersByTime(1)
-    expect(FakeSocket.instances).toHaveLength(2)
+    for (const [step, ceiling] of [1000, 2000, 4000, 5000, 5000, 5000].entries()) {
+      vi.advanceTimersByTime(ceiling - 1)
+      expect(FakeSocket.instances).toHaveLength(step + 1)
+      vi.advanceTimersByTime(1)
+      expect(FakeSocket.instances).toHaveLength(step + 2)
+      FakeSocket.last().close()
+    }
+  })
+
+  test('should spread reconnects of many pages over the window instead of all at once', () => {
+    // Low draws come back almost at once: the wait is random, not the ceiling.
+    const { client } = socket({ random: () => 0 })
+    client.start()
     FakeSocket.last().close()
-    vi.advanceTimersByTime(1999)
+    vi.advanceTimersByTime(100)
     expect(FakeSocket.instances).toHaveLength(2)
-    vi.advanceTimersByTime(1)
-    expect(FakeSocket.instances).toHaveLength(3)
+    const draws = [0.1, 0.5, 0.9].map((draw) => backoffDelay(3, { baseMs: 1000, capMs: 5000, random: () => draw }))
+    expect(new Set(draws).size).toBe(3)
+    expect(Math.max(...draws)).toBeLessThanOrEqual(5000)
+    expect(backoffDelay(50, { baseMs: 1000, capMs: 5000, random: () => 0.999 })).toBeLessThanOrEqual(5000)
   })
 
   test('should reconnect at once when asked, and never after stop', () => {
@@ -121,6 +135,7 @@ describe('page socket', () => {
 describe('live store', () => {
   beforeEach(() => {
     vi.useFakeTimers()
+    sessionStorage.clear()
     FakeSocket.instances = []
     setActivePinia(createPinia())
   })
@@ -169,8 +184,29 @@ describe('live store', () => {
     live.connect(Impl)
     expect(live.write('a', { switch: true })).toBeNull()
     FakeSocket.last().open()
-    const reqSn = live.write('a', { switch: true })
+    const reqSn = live.write('a', { switch: true }, 'cmd-0123456789')
     expect(reqSn).toBeTypeOf('number')
-    expect(FakeSocket.last().sent).toContainEqual({ cmd: 'c2s_write', req_sn: reqSn, data: { did: 'a', attrs: { switch: true } } })
+    expect(FakeSocket.last().sent).toContainEqual({ cmd: 'c2s_write', req_sn: reqSn, id: 'cmd-0123456789', data: { did: 'a', attrs: { switch: true } } })
+  })
+
+  test('should keep a command open across a reconnect and ask the BFF what became of it', () => {
+    const live = useLiveStore()
+    const commands = useCommandsStore()
+    live.connect(Impl)
+    FakeSocket.last().open()
+    live.subscribe(['a'])
+    let id = ''
+    commands.start('a', 'switch', true, (attrs, given) => ((id = given), live.write('a', attrs, given)))
+    // The BFF dies before it answers.
+    FakeSocket.last().close()
+    vi.advanceTimersByTime(1000)
+    FakeSocket.last().open()
+    expect(FakeSocket.last().sent).toEqual([
+      { cmd: 'subscribe_req', data: [{ did: 'a' }] },
+      { cmd: 'c2s_command_status', data: { ids: [id] } },
+    ])
+    FakeSocket.last().receive({ cmd: 's2c_command_status', data: { commands: [{ id, state: 'expired' }] } })
+    expect(commands.stateOf('a', 'switch')).toBe('failed')
+    expect(commands.openIds).toEqual([])
   })
 })

@@ -1,0 +1,13 @@
+// The BFF alone in its own process, configured from the environment as for the real clouds, with relay timings
+// from RELAY_OPTIONS (JSON): short heartbeats and deadlines for tests that freeze or kill processes.
+import { join } from 'node:path'
+import { buildApp } from '../../server/app'
+import { loadConfig } from '../../server/config'
+import type { RelayOptions } from '../../server/relay/user-hub'
+
+const config = loadConfig()
+const relay = JSON.parse(process.env.RELAY_OPTIONS ?? '{}') as RelayOptions
+const { app } = await buildApp(config, { distDir: join(import.meta.dirname, 'no-dist'), relay, releaseAfterMs: 50 })
+await app.listen({ port: config.port, host: config.host })
+console.log(`bff listening on ${config.port}`)
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)))
