@@ -25,6 +25,7 @@ import { World } from './world'
 const CLIENT_COOKIE = 'sbx_wechat_client'
 
 const isOpenApi = (url: string) => url.startsWith('/app/') || url === '/app'
+const isWechatApi = (url: string) => url.startsWith('/cgi-bin/') || url.startsWith('/sns/')
 
 /** Every Open API route as it is registered, so an unknown method on a known path can be told from an unknown path. */
 function openApiRoutes(app: FastifyInstance): { methodsFor: (path: string) => string[] } {
@@ -108,6 +109,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GizwitsFailure) return sendFailure(reply, error)
     if (isOpenApi(request.url) && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(9015, error.message))
+    // api.weixin.qq.com answers HTTP 200 with an errcode, whatever went wrong: 47001 for a body it cannot parse,
+    // -1 for its own failure.
+    if (isWechatApi(request.url)) {
+      const failed = (error.statusCode ?? 500) >= 500
+      if (failed) request.log.error(error)
+      return reply.status(200).send(failed ? { errcode: -1, errmsg: 'system error' } : { errcode: 47001, errmsg: 'data format error' })
+    }
     request.log.error(error)
     if (isOpenApi(request.url)) return sendFailure(reply, new GizwitsFailure(9008))
     return reply.status(error.statusCode ?? 500).send({ error: 'sandbox_error', message: error.message })
