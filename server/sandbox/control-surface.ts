@@ -4,6 +4,7 @@ import type { Attrs } from '@shared/open-api'
 import { deviceLabelUrl } from '@shared/device-label'
 import { labelSvg } from '../labels/label-render'
 import { labelSignature } from '../labels/label-signature'
+import { deviceRandomCode } from './device-register'
 import { rejectValue } from './device-rules'
 import { qrServiceContent } from './qr-service'
 import type { GizwitsWs } from './gizwits-ws'
@@ -89,6 +90,9 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     if (!input.password || input.password.length < 8) return { ok: false, reason: 'wrong_password' }
     await new Promise((resolve) => setTimeout(resolve, 300))
     world.setOnline(device.seed.did, true)
+    // The device registers with the cloud from the new network: apps that know the SSID and password find it
+    // through GET /app/device_register.
+    world.registerOnWifi(device.seed.did, deviceRandomCode(input.ssid, input.password, device.seed.product_key))
     joinedLan.set(device.seed.did, { phone: typeof input.phone === 'string' ? input.phone.slice(0, 64) : '', at: Date.now() })
     return { ok: true, did: device.seed.did }
   })

@@ -15,6 +15,9 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   9015: [400, 'form invalid!'],
   9016: [400, 'did or passcode invalid!'],
   9017: [401, 'device not bound!'],
+  9019: [400, 'username unavailable!'],
+  9020: [400, 'username or password error!'],
+  9022: [400, 'email unavailable!'],
   9021: [400, 'send command failed!'],
   9025: [400, 'attr invalid!'],
   9041: [429, 'request was throttled'],
@@ -42,13 +45,15 @@ const ERRORS: Record<number, [status: number, message: string]> = {
 }
 
 export class GizwitsFailure extends Error {
-  constructor(readonly code: number, readonly detail: string | null = null) {
+  /** `status` overrides the code's usual HTTP status (unknown paths and methods: 404, 405). */
+  constructor(readonly code: number, readonly detail: string | null = null, readonly status: number | null = null) {
     super(ERRORS[code]?.[1] ?? 'server error')
   }
 }
 
 export function sendFailure(reply: FastifyReply, failure: GizwitsFailure): FastifyReply {
-  const [status, message] = ERRORS[failure.code] ?? [500, 'server error']
+  const [usual, message] = ERRORS[failure.code] ?? [500, 'server error']
+  const status = failure.status ?? usual
   const body: GizwitsErrorBody = { error_code: failure.code, error_message: message, detail_message: failure.detail }
   return reply.status(status).send(body)
 }

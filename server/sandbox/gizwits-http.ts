@@ -93,22 +93,6 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
     }
   }
 
-  app.post('/app/users', async (request, reply) => {
-    checkApp(request)
-    const body = objectBody(request)
-    const phoneId = optionalString(body, 'phone_id')
-    if (!phoneId || phoneId.length > 128) throw new GizwitsFailure(9015, 'phone_id is required for anonymous users')
-    const { uid } = world.userForPhoneId(phoneId)
-    return reply.status(201).send(world.issueToken(uid))
-  })
-
-  app.get('/app/users', async (request) => {
-    const uid = userOf(request)
-    const profile = world.userProfile(uid)
-    if (!profile) throw new GizwitsFailure(9005)
-    return { uid, username: '', phone: '', email: '', name: '', gender: 'N', birthday: '', address: '', lang: profile.lang, remark: '', is_anonymous: profile.phone_id !== null }
-  })
-
   app.get('/app/bindings', async (request) => {
     const uid = userOf(request)
     const query = request.query as Record<string, string | undefined>

@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyError } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { SandboxClock } from './clock'
 import { controlSurface } from './control-surface'
 import { GizwitsFailure, sendFailure } from './gizwits-errors'
+import { gizwitsAccountHttp } from './gizwits-account-http'
+import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
@@ -21,6 +23,22 @@ import { wechatPush } from './wechat-push'
 import { World } from './world'
 
 const CLIENT_COOKIE = 'sbx_wechat_client'
+
+const isOpenApi = (url: string) => url.startsWith('/app/') || url === '/app'
+const isWechatApi = (url: string) => url.startsWith('/cgi-bin/') || url.startsWith('/sns/')
+
+/** Every Open API route as it is registered, so an unknown method on a known path can be told from an unknown path. */
+function openApiRoutes(app: FastifyInstance): { methodsFor: (path: string) => string[] } {
+  const known: Array<{ pattern: RegExp; methods: string[] }> = []
+  app.addHook('onRoute', (route) => {
+    if (!isOpenApi(route.url)) return
+    const source = route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')
+    known.push({ pattern: new RegExp(`^${source}/?$`), methods: ([] as string[]).concat(route.method) })
+  })
+  return {
+    methodsFor: (path) => [...new Set(known.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods))].filter((method) => method !== 'HEAD'),
+  }
+}
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -75,11 +93,44 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
   await app.register(websocket)
+  // Gizwits' SDKs send `Content-Type: application/json` on every request, GETs and body-less POSTs included, and
+  // the cloud accepts them: an empty JSON body is no body (a route that needs one still answers 9015).
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const raw = typeof text === 'string' ? text : text.toString('utf8')
+    if (raw.trim() === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(raw))
+    } catch {
+      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined)
+    }
+  })
+  const routes = openApiRoutes(app)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GizwitsFailure) return sendFailure(reply, error)
-    if (request.url.startsWith('/app/') && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(9015, error.message))
+    if (isOpenApi(request.url) && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(9015, error.message))
+    // api.weixin.qq.com answers HTTP 200 with an errcode, whatever went wrong: 47001 for a body it cannot parse,
+    // -1 for its own failure.
+    if (isWechatApi(request.url)) {
+      const failed = (error.statusCode ?? 500) >= 500
+      if (failed) request.log.error(error)
+      return reply.status(200).send(failed ? { errcode: -1, errmsg: 'system error' } : { errcode: 47001, errmsg: 'data format error' })
+    }
     request.log.error(error)
+    if (isOpenApi(request.url)) return sendFailure(reply, new GizwitsFailure(9008))
     return reply.status(error.statusCode ?? 500).send({ error: 'sandbox_error', message: error.message })
+  })
+  // An unknown Open API path or method gets an error body a Gizwits client recognises (a body without error_code
+  // would read as success). The cloud's own answer here is undocumented: see README, "Invented".
+  app.setNotFoundHandler((request, reply) => {
+    if (!isOpenApi(request.url)) return reply.status(404).send({ error: 'not_found', message: `no sandbox route ${request.method} ${request.url.split('?')[0]}` })
+    const path = request.url.split('?')[0]
+    const methods = routes.methodsFor(path)
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '))
+      return sendFailure(reply, new GizwitsFailure(9015, `method ${request.method} not allowed on ${path}; allowed: ${methods.join(', ')}`, 405))
+    }
+    return sendFailure(reply, new GizwitsFailure(9015, `no such API: ${request.method} ${path}`, 404))
   })
 
   let listening = { host, wsPort: options.port ?? 8081 }
@@ -87,6 +138,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.register(async (scope) => {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
     await gizwitsSharingHttp(scope, { world, desk, appId: options.gizwitsAppId })
+    await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
+    await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })

@@ -29,6 +29,25 @@ export interface SharingRow {
   expired_at: number
 }
 
+/** Columns added to `users` for password users and profiles; all nullable text. */
+export const USER_PROFILE_COLUMNS = ['username', 'email', 'phone', 'password_hash', 'name', 'gender', 'birthday', 'address', 'remark', 'updated_at'] as const
+
+export interface UserRow {
+  uid: string
+  phone_id: string | null
+  lang: string
+  username: string | null
+  email: string | null
+  phone: string | null
+  password_hash: string | null
+  name: string | null
+  gender: string | null
+  birthday: string | null
+  address: string | null
+  remark: string | null
+  updated_at: string | null
+}
+
 export function openSandboxStore(file: string): Database.Database {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
@@ -46,8 +65,18 @@ export function openSandboxStore(file: string): Database.Database {
     CREATE TABLE IF NOT EXISTS wechat_users (openid TEXT PRIMARY KEY, nickname TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS wechat_unfollowed (openid TEXT PRIMARY KEY);
     CREATE TABLE IF NOT EXISTS wechat_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, openid TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS device_reports (did TEXT NOT NULL, at INTEGER NOT NULL, attrs TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS device_reports_did_at ON device_reports (did, at);
   `)
   const bindingColumns = (db.prepare('PRAGMA table_info(bindings)').all() as Array<{ name: string }>).map((column) => column.name)
   if (!bindingColumns.includes('expires_at')) db.exec('ALTER TABLE bindings ADD COLUMN expires_at INTEGER')
+  // Users with a username, email or phone and a password (seed 003 用户管理), and their profile; the password is
+  // kept as a salted scrypt hash only.
+  const userColumns = (db.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((column) => column.name)
+  for (const column of USER_PROFILE_COLUMNS) {
+    if (!userColumns.includes(column)) db.exec(`ALTER TABLE users ADD COLUMN ${column} TEXT`)
+  }
+  db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS users_username ON users (username) WHERE username IS NOT NULL;
+    CREATE UNIQUE INDEX IF NOT EXISTS users_email ON users (email) WHERE email IS NOT NULL;`)
   return db
 }

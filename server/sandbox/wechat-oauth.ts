@@ -1,12 +1,19 @@
 // WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave (research/wechat.md §1).
 // Who "is in WeChat" is the sandbox cookie below; with it snsapi_base is silent, without it a picker asks.
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type Database from 'better-sqlite3'
 import type { SandboxClock } from './clock'
 
 export const IDENTITY_COOKIE = 'sbx_wechat_openid'
 const CODE_LIFETIME_S = 300
+const SNS_TOKEN_LIFE_S = 7200
+const REFRESH_TOKEN_LIFE_S = 30 * 24 * 3600
+
+/** Where the client reached the sandbox, for absolute URLs in answers (headimgurl). */
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.headers.host ?? request.hostname}`
+}
 
 export interface WechatOauthOptions {
   db: Database.Database
@@ -81,6 +88,11 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     return reply.redirect(redirect.toString(), 302)
   })
 
+  // Web OAuth tokens (research/wechat.md §1): the access_token lasts 2 hours, the refresh_token 30 days and is
+  // not extended by refreshing. Refreshing before expiry keeps the access_token and renews its time; after, a new one.
+  const accessTokens = new Map<string, { openid: string; scope: string; expiresAt: number }>()
+  const refreshTokens = new Map<string, { openid: string; scope: string; expiresAt: number; accessToken: string }>()
+
   app.get('/sns/oauth2/access_token', async (request) => {
     const query = request.query as Record<string, string | undefined>
     if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
@@ -91,13 +103,70 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: 40029, errmsg: `invalid code, ${rid()}` }
     if (issued.used) return { errcode: 40163, errmsg: `code been used, ${rid()}` }
     issued.used = true
-    return {
-      access_token: randomBytes(24).toString('hex'),
-      expires_in: 7200,
-      refresh_token: randomBytes(24).toString('hex'),
-      openid: issued.openid,
-      scope: issued.scope,
+    const accessToken = randomBytes(24).toString('hex')
+    const refreshToken = randomBytes(24).toString('hex')
+    accessTokens.set(accessToken, { openid: issued.openid, scope: issued.scope, expiresAt: clock.nowS() + SNS_TOKEN_LIFE_S })
+    refreshTokens.set(refreshToken, { openid: issued.openid, scope: issued.scope, expiresAt: clock.nowS() + REFRESH_TOKEN_LIFE_S, accessToken })
+    return { access_token: accessToken, expires_in: SNS_TOKEN_LIFE_S, refresh_token: refreshToken, openid: issued.openid, scope: issued.scope }
+  })
+
+  app.get('/sns/oauth2/refresh_token', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
+    if (query.grant_type !== 'refresh_token') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.refresh_token) return { errcode: 41003, errmsg: `refresh_token missing, ${rid()}` }
+    const refresh = refreshTokens.get(query.refresh_token)
+    if (!refresh) return { errcode: 40030, errmsg: `invalid refresh_token, ${rid()}` }
+    if (refresh.expiresAt <= clock.nowS()) return { errcode: 42002, errmsg: `refresh_token timeout, ${rid()}` }
+    const current = accessTokens.get(refresh.accessToken)
+    if (current && current.expiresAt > clock.nowS()) {
+      current.expiresAt = clock.nowS() + SNS_TOKEN_LIFE_S
+    } else {
+      accessTokens.delete(refresh.accessToken)
+      refresh.accessToken = randomBytes(24).toString('hex')
+      accessTokens.set(refresh.accessToken, { openid: refresh.openid, scope: refresh.scope, expiresAt: clock.nowS() + SNS_TOKEN_LIFE_S })
     }
+    return { access_token: refresh.accessToken, expires_in: SNS_TOKEN_LIFE_S, refresh_token: query.refresh_token, openid: refresh.openid, scope: refresh.scope }
+  })
+
+  /** The error for a web OAuth token and openid, or null when they go together and are live. */
+  const snsTokenProblem = (token: string | undefined, openid: string | undefined) => {
+    if (!token) return { errcode: 41001, errmsg: `access_token missing, ${rid()}` }
+    const issued = accessTokens.get(token)
+    if (!issued) return { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+    if (issued.expiresAt <= clock.nowS()) return { errcode: 42001, errmsg: `access_token expired, ${rid()}` }
+    if (!openid) return { errcode: 41009, errmsg: `missing openid, ${rid()}` }
+    if (openid !== issued.openid) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    return null
+  }
+
+  // Since 2021-10-20 WeChat no longer gives sex or region here (公众号用户信息相关接口调整公告): 0 and empty strings.
+  // `unionid` only appears for accounts bound to an Open Platform account, which the sandbox's is not.
+  app.get('/sns/userinfo', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    const problem = snsTokenProblem(query.access_token, query.openid)
+    if (problem) return problem
+    const issued = accessTokens.get(query.access_token!)!
+    if (issued.scope !== 'snsapi_userinfo') return { errcode: 48001, errmsg: `api unauthorized, ${rid()}` }
+    const user = db.prepare('SELECT openid, nickname FROM wechat_users WHERE openid = ?').get(issued.openid) as { openid: string; nickname: string } | undefined
+    if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    return { openid: user.openid, nickname: user.nickname, sex: 0, province: '', city: '', country: '', headimgurl: `${originOf(request)}/sandbox/wechat/avatar/${encodeURIComponent(user.openid)}/132`, privilege: [] }
+  })
+
+  app.get('/sns/auth', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    return snsTokenProblem(query.access_token, query.openid) ?? { errcode: 0, errmsg: 'ok' }
+  })
+
+  // The sandbox user's avatar, at WeChat's sizes (the last path part of headimgurl: 0 = 640, 46, 64, 96, 132).
+  app.get('/sandbox/wechat/avatar/:openid/:size', async (request, reply) => {
+    const { openid, size } = request.params as { openid: string; size: string }
+    const user = db.prepare('SELECT nickname FROM wechat_users WHERE openid = ?').get(openid) as { nickname: string } | undefined
+    const pixels = ({ '0': 640, '46': 46, '64': 64, '96': 96, '132': 132 } as Record<string, number>)[size]
+    if (!user || !pixels) return reply.status(404).send({ error: 'no_avatar', message: 'no such user or size; sizes are 0, 46, 64, 96, 132' })
+    const hue = [...openid].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').header('access-control-allow-origin', '*')
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 100 100"><rect width="100" height="100" fill="hsl(${hue},55%,55%)"/><text x="50" y="50" dy=".35em" text-anchor="middle" font-size="48" fill="#fff" font-family="sans-serif">${escapeHtml([...user.nickname][0] ?? '?')}</text></svg>`
   })
 
   const safeNext = (next: string | undefined): string | null => {

@@ -1,5 +1,6 @@
-// The Official Account APIs of api.weixin.qq.com the BFF calls: stable_token, jsapi_ticket, custom menu and
-// template messages, with WeChat's own error codes. Sent messages are kept so the sandbox can show them.
+// The Official Account APIs of api.weixin.qq.com: cgi-bin/token and stable_token, jsapi_ticket, custom menu and
+// template messages, with WeChat's own error codes, always HTTP 200 with errcode in the body. Sent messages are kept
+// so the sandbox can show them.
 import { randomBytes } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
@@ -13,43 +14,95 @@ export interface WechatPlatformOptions {
   templateIds: string[]
   /** Template messages one account may send per day. */
   dailyTemplateQuota?: number
+  /** The API IP whitelist; empty or absent lets every caller get tokens (settable at POST /sandbox/wechat/ip-whitelist). */
+  ipWhitelist?: string[]
 }
 
 const TOKEN_LIFE_S = 7200
+/** After cgi-bin/token hands out a new token, the previous one keeps working this long. */
+const HANDOVER_S = 300
 /** stable_token hands out the same token until 5 minutes before it expires, then a new one. */
 const ROTATE_BEFORE_S = 300
 
 const rid = () => `rid: ${randomBytes(6).toString('hex')}`
 
+interface IssuedToken { token: string; expiresAt: number; kind: 'token' | 'stable'; revokedAt: number | null }
+
 export async function wechatPlatform(app: FastifyInstance, options: WechatPlatformOptions): Promise<void> {
   const { db, clock } = options
-  let current: { token: string; expiresAt: number } | null = null
+  // Both calls' tokens, each valid until it expires or is revoked. cgi-bin/token and stable_token are isolated from
+  // each other (api_getstableaccesstoken): a call to one never revokes the other's token.
+  const tokens = new Map<string, IssuedToken>()
+  let latest: Record<IssuedToken['kind'], IssuedToken | null> = { token: null, stable: null }
   let ticket: { value: string; expiresAt: number } | null = null
+  let cardTicket: { value: string; expiresAt: number } | null = null
   let sentToday = { day: '', count: 0 }
+  let ipWhitelist = options.ipWhitelist ?? []
 
-  const newToken = () => {
-    current = { token: randomBytes(48).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
-    return current
+  const issue = (kind: IssuedToken['kind']): IssuedToken => {
+    const issued: IssuedToken = { token: randomBytes(48).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S, kind, revokedAt: null }
+    tokens.set(issued.token, issued)
+    latest = { ...latest, [kind]: issued }
+    for (const [token, old] of tokens) if (old.expiresAt <= clock.nowS() - TOKEN_LIFE_S) tokens.delete(token)
+    return issued
   }
 
-  /** The errcode for a token a call carries, or 0 when it is the live one. */
+  /** The errcode for a token a call carries, or 0 when it is still good. */
   const tokenProblem = (token: string | undefined): number => {
     if (!token) return 41001
-    if (!current || token !== current.token) return 40001
-    if (current.expiresAt <= clock.nowS()) return 42001
+    const issued = tokens.get(token)
+    if (!issued || (issued.revokedAt !== null && issued.revokedAt <= clock.nowS())) return 40001
+    if (issued.expiresAt <= clock.nowS()) return 42001
     return 0
   }
   const tokenError = (code: number) =>
     ({ 41001: { errcode: 41001, errmsg: `access_token missing, ${rid()}` }, 42001: { errcode: 42001, errmsg: `access_token expired, ${rid()}` } })[code as 41001 | 42001] ??
     { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
 
+  /** The account's API IP whitelist (公众号 IP 白名单), empty meaning "not switched on". */
+  const ipProblem = (ip: string) =>
+    ipWhitelist.length > 0 && !ipWhitelist.includes(ip.replace(/^::ffff:/, ''))
+      ? { errcode: 40164, errmsg: `invalid ip ${ip.replace(/^::ffff:/, '')} ipv6 ::ffff:${ip.replace(/^::ffff:/, '')}, not in whitelist, ${rid()}` }
+      : null
+
+  const credentialsProblem = (input: { grant_type?: unknown; appid?: unknown; secret?: unknown }) => {
+    if (input.grant_type !== 'client_credential') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
+    if (input.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
+    if (input.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
+    return null
+  }
+
+  // The classic call: every call hands out a new token and the previous one stops working after a 5-minute
+  // handover (Get_access_token: "旧 access_token 在 5 分钟内仍可使用").
+  app.get('/cgi-bin/token', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    const problem = credentialsProblem(query) ?? ipProblem(request.ip)
+    if (problem) return problem
+    const previous = latest.token
+    const issued = issue('token')
+    if (previous && previous.revokedAt === null) previous.revokedAt = clock.nowS() + HANDOVER_S
+    return { access_token: issued.token, expires_in: TOKEN_LIFE_S }
+  })
+
+  // The stable call: the same token until 5 minutes before it expires, then a new one (the old one lasting until
+  // its expiry); force_refresh replaces it at once.
   app.post('/cgi-bin/stable_token', async (request) => {
     const body = (request.body ?? {}) as { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean }
-    if (body.grant_type !== 'client_credential') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (body.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (body.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
-    const live = current && current.expiresAt - ROTATE_BEFORE_S > clock.nowS() && !body.force_refresh ? current : newToken()
-    return { access_token: live.token, expires_in: live.expiresAt - clock.nowS() }
+    const problem = credentialsProblem(body) ?? ipProblem(request.ip)
+    if (problem) return problem
+    const current = latest.stable
+    let live = current
+    if (!current || current.expiresAt - ROTATE_BEFORE_S <= clock.nowS() || body.force_refresh === true) {
+      if (current && body.force_refresh === true) current.revokedAt = clock.nowS()
+      live = issue('stable')
+    }
+    return { access_token: live!.token, expires_in: live!.expiresAt - clock.nowS() }
+  })
+
+  app.post('/sandbox/wechat/ip-whitelist', async (request) => {
+    const ips = (request.body as { ips?: unknown } | undefined)?.ips
+    ipWhitelist = Array.isArray(ips) ? ips.filter((ip): ip is string => typeof ip === 'string') : []
+    return { ips: ipWhitelist }
   })
 
   const liveTicket = () => {
@@ -61,6 +114,11 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     const query = request.query as { access_token?: string; type?: string }
     const problem = tokenProblem(query.access_token)
     if (problem) return tokenError(problem)
+    if (query.type === 'wx_card') {
+      // A different ticket from jsapi's: signing wx.config with it fails, as on WeChat.
+      if (!cardTicket || cardTicket.expiresAt - ROTATE_BEFORE_S <= clock.nowS()) cardTicket = { value: randomBytes(40).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
+      return { errcode: 0, errmsg: 'ok', ticket: cardTicket.value, expires_in: cardTicket.expiresAt - clock.nowS() }
+    }
     if (query.type !== 'jsapi') return { errcode: 40097, errmsg: `invalid args, ${rid()}` }
     const live = liveTicket()
     return { errcode: 0, errmsg: 'ok', ticket: live.value, expires_in: live.expiresAt - clock.nowS() }
@@ -91,7 +149,7 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   app.get('/cgi-bin/menu/get', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
-    return menu ? { menu } : { errcode: 46003, errmsg: `menu no exist, ${rid()}` }
+    return menu ? { menu: { button: menu.button.map(asServed) } } : { errcode: 46003, errmsg: `menu no exist, ${rid()}` }
   })
   app.get('/cgi-bin/menu/delete', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
@@ -132,6 +190,15 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
 
 const byteLength = (text: string) => Buffer.byteLength(text)
 
+/**
+ * A button as menu/get answers it: WeChat's own fields only, and every button, leaves included, with a
+ * `sub_button` array (empty for a leaf; wechatpy tests/fixtures/menu_get.json, the menu/get doc's example).
+ */
+function asServed(button: MenuButtonInput): Record<string, unknown> {
+  const { type, name, key, url, sub_button: children } = button
+  return { ...(type ? { type } : {}), name, ...(key ? { key } : {}), ...(url ? { url } : {}), sub_button: (children ?? []).map(asServed) }
+}
+
 interface MenuButtonInput { type?: string; name?: string; url?: string; key?: string; sub_button?: MenuButtonInput[] }
 
 /** WeChat's checks of a custom menu, with its error codes (40016–40027). */
@@ -140,7 +207,8 @@ export function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: nu
   if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: 40016, errmsg: 'invalid button size' }
   const check = (button: MenuButtonInput, sub: boolean): { errcode: number; errmsg: string } | null => {
     if (!button.name || byteLength(button.name) > (sub ? 60 : 16)) return { errcode: sub ? 40024 : 40018, errmsg: sub ? 'invalid sub button name size' : 'invalid button name size' }
-    if (button.sub_button) {
+    // An empty sub_button is a leaf: what menu/get answers can be created again as it is.
+    if (button.sub_button && button.sub_button.length > 0) {
       if (sub) return { errcode: 40023, errmsg: 'invalid sub button size' }
       if (button.sub_button.length < 1 || button.sub_button.length > 5) return { errcode: 40023, errmsg: 'invalid sub button size' }
       for (const child of button.sub_button) {

@@ -9,9 +9,12 @@ import { GizwitsFailure } from './gizwits-errors'
 import { initialValue } from './device-rules'
 import type { SandboxProduct } from './products'
 import { SEED_DEVICES, SEED_USERS, type SeedDevice } from './seed'
-import type { BindingRow } from './store'
+import { USER_PROFILE_COLUMNS, type BindingRow, type UserRow } from './store'
 
 export const TOKEN_LIFETIME_S = 7 * 24 * 3600
+const REPORT_HISTORY_S = 31 * 24 * 3600
+/** How long after joining a network a device is listed by device_register (undocumented; apps poll for a minute or two). */
+export const REGISTRATION_WINDOW_S = 10 * 60
 
 export interface DeviceState {
   seed: SeedDevice
@@ -106,8 +109,36 @@ export class World extends EventEmitter<WorldEvents> {
     return { uid: row.uid }
   }
 
-  userProfile(uid: string): { uid: string; phone_id: string | null; lang: string } | undefined {
-    return this.db.prepare('SELECT uid, phone_id, lang FROM users WHERE uid = ?').get(uid) as { uid: string; phone_id: string | null; lang: string } | undefined
+  userProfile(uid: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE uid = ?').get(uid) as UserRow | undefined
+  }
+
+  /** A password user, found by username, email or phone (what `POST /app/login` accepts as `username`). */
+  userByLogin(login: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE username = ? OR email = ? OR phone = ?').get(login, login, login) as UserRow | undefined
+  }
+
+  loginTaken(field: 'username' | 'email', value: string, exceptUid?: string): boolean {
+    const row = this.db.prepare(`SELECT uid FROM users WHERE ${field} = ?`).get(value) as { uid: string } | undefined
+    return row !== undefined && row.uid !== exceptUid
+  }
+
+  createPasswordUser(fields: { username?: string; email?: string; passwordHash: string; lang: string }): { uid: string } {
+    const uid = hex32()
+    this.db
+      .prepare('INSERT INTO users (uid, phone_id, lang, created_at, username, email, password_hash) VALUES (?, NULL, ?, ?, ?, ?, ?)')
+      .run(uid, fields.lang, this.clock.nowS(), fields.username ?? null, fields.email ?? null, fields.passwordHash)
+    return { uid }
+  }
+
+  updateUser(uid: string, fields: Partial<Omit<UserRow, 'uid' | 'phone_id'>>): UserRow {
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined)
+    const updatedAt = new Date(this.clock.nowMs()).toISOString().replace('Z', '').replace(/\.(\d{3})$/, (_match, ms: string) => `.${ms}000`)
+    entries.push(['updated_at', updatedAt])
+    const columns = entries.map(([name]) => name)
+    if (!columns.every((name) => (USER_PROFILE_COLUMNS as readonly string[]).includes(name) || name === 'lang')) throw new Error('unknown user column')
+    this.db.prepare(`UPDATE users SET ${columns.map((name) => `${name} = ?`).join(', ')} WHERE uid = ?`).run(...entries.map(([, value]) => value), uid)
+    return this.userProfile(uid)!
   }
 
   // ---- bindings ----
@@ -212,7 +243,38 @@ export class World extends EventEmitter<WorldEvents> {
     Object.assign(device.attrs, changes)
     device.updatedAt = this.clock.nowS()
     this.persist(did)
+    this.keepReport(did, device.attrs)
     this.emit('report', did, { ...device.attrs }, reply)
+  }
+
+  /** Reports are kept for a month, the longest range `agg_data` answers (research/events-history-notify.md §2.3). */
+  private keepReport(did: string, attrs: Attrs): void {
+    const now = this.clock.nowS()
+    this.db.prepare('INSERT INTO device_reports (did, at, attrs) VALUES (?, ?, ?)').run(did, now, JSON.stringify(attrs))
+    if (Math.random() < 0.01) this.db.prepare('DELETE FROM device_reports WHERE at < ?').run(now - REPORT_HISTORY_S)
+  }
+
+  reportsBetween(did: string, fromS: number, toS: number): Array<{ at: number; attrs: Attrs }> {
+    return (this.db.prepare('SELECT at, attrs FROM device_reports WHERE did = ? AND at >= ? AND at <= ? ORDER BY at').all(did, fromS, toS) as Array<{ at: number; attrs: string }>)
+      .map((row) => ({ at: row.at, attrs: JSON.parse(row.attrs) as Attrs }))
+  }
+
+  // ---- Wi-Fi registration (AirKiss, then GET /app/device_register) ----
+
+  private readonly registrations = new Map<string, { did: string; at: number }>()
+
+  /**
+   * A device joined a Wi-Fi network and registered with the cloud: it is found by the random code its app derives
+   * from the same SSID and password (device-register.ts). Only the code is kept, never the password.
+   */
+  registerOnWifi(did: string, randomCode: string): void {
+    this.registrations.set(randomCode, { did, at: this.clock.nowS() })
+  }
+
+  registeredFor(randomCode: string): { did: string; at: number } | undefined {
+    const found = this.registrations.get(randomCode)
+    if (found && this.clock.nowS() - found.at > REGISTRATION_WINDOW_S) this.registrations.delete(randomCode)
+    return this.registrations.get(randomCode)
   }
 
   setOnline(did: string, online: boolean): void {

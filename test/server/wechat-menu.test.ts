@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import type { Sandbox } from '../../server/sandbox/sandbox'
 import { AccessTokenSource } from '../../server/wechat/access-token'
-import { buildMenu, MenuClient, type MenuEntry } from '../../server/wechat/menu'
+import { buildMenu, MenuClient, type MenuButton, type MenuEntry } from '../../server/wechat/menu'
 import { memoryTokenCache } from '../../server/wechat/token-cache'
 import { startTestSandbox } from '../support/backend'
 
@@ -37,7 +37,11 @@ describe('custom menu', () => {
     await expect(client.get()).rejects.toMatchObject({ errcode: 46003 })
     const menu = buildMenu(entries, 'http://localhost:8080')
     await client.create(menu)
-    expect((await client.get()).menu).toEqual(menu)
+    // menu/get answers as WeChat does: every button carries sub_button, [] for a leaf; and that answer can be sent back.
+    const withSubButtons = (button: MenuButton): MenuButton => ({ ...button, sub_button: (button.sub_button ?? []).map(withSubButtons) })
+    const served = (await client.get()).menu
+    expect(served).toEqual({ button: menu.button.map(withSubButtons) })
+    await client.create(served)
     await expect(client.create({ button: [] })).rejects.toMatchObject({ errcode: 40016 })
     await expect(client.create({ button: [{ type: 'view', name: '一个名字长得超过了十六个字节', url: 'http://x' }] })).rejects.toMatchObject({ errcode: 40018 })
     await expect(client.create({ button: [{ type: 'click', name: 'ok' }] })).rejects.toMatchObject({ errcode: 40019 })
