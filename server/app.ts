@@ -132,6 +132,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
     if (status >= 500) request.log.error({ err: error }, 'request failed')
+    // A refusal that says how long to wait (the binding attempt limit) tells clients in Retry-After as well, like
+    // the rate limits do.
+    if (status === 429 && error instanceof ApiError && !reply.hasHeader('retry-after')) {
+      const seconds = Number(error.params.seconds ?? 0) || Number(error.params.minutes ?? 0) * 60
+      if (seconds > 0) reply.header('retry-after', String(seconds))
+    }
     return reply.status(status).send(body)
   })
 
