@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import type { ApiErrorBody } from '@shared/api'
 import { GizwitsErrorCode } from '@shared/open-api'
 import type { Config } from './config'
@@ -113,7 +113,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // What the router refuses before any route or hook runs (a path that is not valid percent-encoding, a path
     // parameter over 100 characters) answers like every other refusal, not with Fastify's English body echoing
     // the whole path back.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
       const locale = localeFrom(request.headers['accept-language'])
       return reply.status(status).send({ error_code: 'bad_url', error_message: error.code, detail_message: null, message: translate(locale, 'bad_url') } satisfies ApiErrorBody)
