@@ -247,7 +247,8 @@ function validAttrs(did: string, binaryAs: 'hex' | 'bytes'): Record<string, unkn
 
 /** Values that break one datapoint rule: unknown name, read-only, wrong type, out of range, hostile keys. */
 function badAttrs(did: string): Record<string, unknown> {
-  const attrs = writableAttrs.get(did) ?? []
+  // A did that is not the user's gets the living-room air conditioner's datapoints: refused either way.
+  const attrs = writableAttrs.get(did) ?? writableAttrs.get(LIVING_ROOM_AC)!
   const attr = random.pick(attrs)
   const spec = attr.uint_spec
   const options: Array<Record<string, unknown>> = [
@@ -260,7 +261,7 @@ function badAttrs(did: string): Record<string, unknown> {
     { [attr.name]: spec ? 1e308 : 'x' },
     { [attr.name]: [1, 2, 3] },
     { [attr.name]: 'x'.repeat(2048) },
-    { ...validAttrs(did, 'hex'), no_such_datapoint: 'x' },
+    { ...validAttrs(writableAttrs.has(did) ? did : LIVING_ROOM_AC, 'hex'), no_such_datapoint: 'x' },
     { toString: 1 },
     { hasOwnProperty: true },
   ]
