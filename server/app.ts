@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import type { ApiErrorBody } from '@shared/api'
 import { GizwitsErrorCode } from '@shared/open-api'
 import type { Config } from './config'
@@ -35,6 +35,8 @@ export interface BuildOptions extends ContextOptions {
   rateLimits?: Partial<Record<LimitGroup, LimitPolicy>>
   /** Folder of the built SPA; served when it exists. */
   distDir?: string
+  /** Called with every route as it is registered, schema included (the fuzz test enumerates the routes with it). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 const GIZWITS_MESSAGES: Partial<Record<number, [status: number, key: MessageKey]>> = {
@@ -112,9 +114,22 @@ export function loggedRequest(request: FastifyRequest): { method: string; url: s
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: FastifyInstance; context: Context }> {
   const logger = options.logger ? { level: 'info', serializers: { req: loggedRequest }, ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}) } : false
   // Unknown fields are refused, not silently dropped: a request is either exactly what a route declares or a 400.
-  const app = Fastify({ logger, trustProxy: config.trustProxy, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false } },
+    // What the router refuses before any route or hook runs (a path that is not valid percent-encoding, a path
+    // parameter over 100 characters) answers like every other refusal, not with Fastify's English body echoing
+    // the whole path back.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
+      const locale = localeFrom(request.headers['accept-language'])
+      return reply.status(status).send({ error_code: 'bad_url', error_message: error.code, detail_message: null, message: translate(locale, 'bad_url') } satisfies ApiErrorBody)
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
   const context = createContext(config, db, options)
+  if (options.onRoute) app.addHook('onRoute', options.onRoute)
 
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
@@ -127,6 +142,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // From now on /healthz answers 503 too, so the BFF is taken out of service rather than failing every user.
     if (isDatabaseDamage(error)) context.storeHealth.markDamaged(error)
     if (status >= 500) request.log.error({ err: error }, 'request failed')
+    // A refusal that says how long to wait (the binding attempt limit) tells clients in Retry-After as well, like
+    // the rate limits do.
+    if (status === 429 && error instanceof ApiError && !reply.hasHeader('retry-after')) {
+      const seconds = Number(error.params.seconds ?? 0) || Number(error.params.minutes ?? 0) * 60
+      if (seconds > 0) reply.header('retry-after', String(seconds))
+    }
     return reply.status(status).send(body)
   })
 
@@ -141,6 +162,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => pageSocketRoute(scope, context))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')
+  let spaPage: ((request: FastifyRequest) => string) | null = null
   if (existsSync(join(distDir, 'index.html'))) {
     const built = readFileSync(join(distDir, 'index.html'), 'utf8')
     // On the sandbox the page runs inside the stand-in of the WeChat client: its bridge script goes first.
@@ -156,15 +178,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (!servable(file)) return reply.callNotFound()
       return reply.sendFile(file, join(distDir, 'assets'), { maxAge: '365d', immutable: true })
     })
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0]
-      if (request.method === 'GET' && !/^\/(api|auth|ws)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
-        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml(request))
-      }
-      const locale = localeFrom(request.headers['accept-language'])
-      return reply.status(404).send({ error_code: 'not_found', error_message: 'not found', detail_message: path, message: translate(locale, 'bad_request', { detail: path }) })
-    })
+    spaPage = indexHtml
   }
+  // Any other path: the SPA's page for a browser's GET when the SPA is built, else a readable 404 (also without a
+  // build, as under `npm run dev`, where Fastify's own 404 body would reach the page).
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]
+    if (spaPage && request.method === 'GET' && !/^\/(api|auth|ws)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(spaPage(request))
+    }
+    const locale = localeFrom(request.headers['accept-language'])
+    return reply.status(404).send({ error_code: 'not_found', error_message: 'not found', detail_message: path.slice(0, 200), message: translate(locale, 'not_found') } satisfies ApiErrorBody)
+  })
 
   app.addHook('onClose', async () => {
     context.hub.close()

@@ -61,6 +61,8 @@ const zhCN = {
   rate_limited: '操作太频繁，请 {seconds} 秒后再试',
   origin_refused: '请求不是从本应用的页面发出的，已拒绝',
   unsupported_media_type: '请求的格式不对，只接受 JSON',
+  not_found: '没有这个地址',
+  bad_url: '请求的地址不对',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -125,6 +127,8 @@ const en: Record<MessageKey, string> = {
   rate_limited: 'Too many requests; please try again in {seconds} seconds',
   origin_refused: 'This request did not come from a page of this app and was refused',
   unsupported_media_type: 'Wrong request format: only JSON is accepted',
+  not_found: 'There is nothing at this address',
+  bad_url: 'The address of this request is not valid',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

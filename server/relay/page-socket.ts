@@ -23,7 +23,9 @@ function isFrame(value: unknown): value is PageClientFrame {
     case 'subscribe_req': return Array.isArray(frame.data) && frame.data.length <= MAX_SUBSCRIBE && frame.data.every((item) => typeof item?.did === 'string')
     case 'c2s_read': return did
     case 'c2s_write':
+      // At least one datapoint, as the REST route demands: an empty write would reach the cloud and be "ok".
       return did && typeof data?.attrs === 'object' && data.attrs !== null && !Array.isArray(data.attrs) &&
+        Object.keys(data.attrs).length > 0 && Object.keys(data.attrs).length <= 64 &&
         (frame.req_sn === undefined || Number.isInteger(frame.req_sn)) &&
         (frame.id === undefined || (typeof frame.id === 'string' && COMMAND_ID_PATTERN.test(frame.id)))
     case 'c2s_command_status':

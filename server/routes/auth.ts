@@ -57,6 +57,8 @@ export async function authRoutes(app: FastifyInstance, context: Context): Promis
   const stopPurge = startSessionPurge(context.sessions, SESSION_PURGE_INTERVAL_MS, (error) => app.log.warn({ err: error }, 'purging expired sessions failed'))
   app.addHook('onClose', async () => stopPurge())
 
+  // These two querystrings stay open to extra parameters on purpose: WeChat appends its own to links opened from
+  // chats and menus (from=, isappinstalled=), and a login must not fail on them. Nothing here is forwarded.
   app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
     const { next } = request.query as { next?: string }
     const state = randomBytes(16).toString('hex')
