@@ -2,6 +2,31 @@ import js from '@eslint/js'
 import pluginVue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
 
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
+const BFF = { group: ['**/server/bff/**', '**/bff/**'], message: 'The BFF is its own program: reach it over HTTP, not by import.' }
+const SANDBOX = { group: ['**/server/sandbox/**', '**/sandbox/**'], message: 'The sandbox is a separate program: only the clouds\' protocols connect it to the BFF.' }
+const SERVER = { group: ['**/server/**'], message: 'The SPA runs in the browser: it never imports server code.' }
+
+/** Import boundaries between the rooms, as ESLint rules so `npm run lint` (and CI) fails on a crossing. */
+export const boundaries = [
+  // The SPA (everything in src/ except the shared shapes) never imports server code.
+  { files: ['src/**/*.{ts,vue}'], ignores: ['src/shared/**'], rules: restrict([SERVER]) },
+  // Shared code imports nothing outside itself: no app alias, no parent folder, no server.
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: restrict([SERVER, { group: ['@/*', '../*', '../**'], message: 'src/shared imports nothing outside itself.' }]),
+  },
+  // The sandbox imports nothing of the BFF.
+  { files: ['server/sandbox/**/*.{ts,js}'], rules: restrict([BFF, { group: ['@/*'], message: 'The sandbox does not use the SPA.' }]) },
+  // The BFF imports nothing of the sandbox but its start-up seam, server/sandbox/index.ts.
+  {
+    files: ['server/bff/**/*.ts'],
+    rules: restrict([{ ...SANDBOX, group: [...SANDBOX.group, '!**/sandbox/index'], message: 'The BFF reaches the sandbox only through server/sandbox/index.ts, its start-up seam.' }, { group: ['@/*'], message: 'The BFF does not use the SPA.' }]),
+  },
+  // The labels tool belongs to neither program.
+  { files: ['server/labels/**/*.ts'], rules: restrict([BFF, SANDBOX, { group: ['@/*'], message: 'The labels tool does not use the SPA.' }]) },
+]
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-output/**'] },
   js.configs.recommended,
@@ -24,4 +49,6 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
     },
   },
+  // The rooms (server/README.md): each program and the shared shapes may import only what their room allows.
+  ...boundaries,
 )

@@ -1,14 +1,14 @@
 // The push parser's time on a 64 KB hostile body against a 1 KB normal one, the old regex parser (copied below as
-// the baseline) against the scanner in server/wechat/push-xml.ts, in one run. Linear means the hostile body costs
+// the baseline) against the scanner in server/bff/wechat/push-xml.ts, in one run. Linear means the hostile body costs
 // about what its size says; the old parser's cost grew with the square of the number of unclosed tags.
 // Run: npm run bench:push-parse   (RUNS=21 to change the samples per case; the old parser's hostile case runs
 // at most 7 times, each one blocks for about a second)
-import { parsePushXml, type PushFields } from '../server/wechat/push-xml'
+import { parsePushXml, type PushFields } from '../server/bff/wechat/push-xml'
 import { summarize } from './support/stats'
 
 const RUNS = Number(process.env.RUNS ?? 21)
 
-/** server/wechat/push-xml.ts before issue 9, verbatim: the baseline. */
+/** server/bff/wechat/push-xml.ts before issue 9, verbatim: the baseline. */
 function oldParsePushXml(xml: string): PushFields {
   const root = /<xml>([\s\S]*)<\/xml>/.exec(xml.trim())
   if (!root) throw new Error('not a WeChat push: no <xml> root')

@@ -53,7 +53,7 @@ export async function startSandboxAndBff(): Promise<SandboxAndBff> {
   const products = (await (await fetch(`${sandboxUrl}/sandbox/products`)).json()) as Array<{ product_key: string; product_secret: string }>
   const bffUrl = `http://localhost:${bffPort}`
   const bff = await startProcess(
-    'server/main.ts',
+    'server/bff/main.ts',
     {
       PORT: String(bffPort),
       HOST: '127.0.0.1',

@@ -1,5 +1,5 @@
 // Built-in demo identities. With nothing configured, the sandbox registers these and the BFF uses them, so the
-// two always agree. This file is the one thing the BFF imports from the sandbox.
+// two always agree. The BFF reaches them through index.ts, the sandbox's one seam.
 export const DEMO_GIZWITS_APP_ID = 'd3f1a7c2b9e84f0c9a6b5e4d3c2b1a09'
 export const DEMO_WECHAT_APP_ID = 'wx5a1b2c3d4e5f6a7b'
 export const DEMO_WECHAT_APP_SECRET = '0f9e8d7c6b5a49382716f5e4d3c2b1a0'

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { SESSION_PURGE_INTERVAL_MS } from '../../server/store/session-store'
+import { SESSION_PURGE_INTERVAL_MS } from '../../server/bff/store/session-store'
 import { FIRST_USER, startBackend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { safeNext } from '../../server/routes/auth'
+import { safeNext } from '../../server/bff/routes/auth'
 import { DEMO_WECHAT_APP_ID } from '../../server/sandbox/demo-defaults'
 import { body, FIRST_USER, startBackend, type Backend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'

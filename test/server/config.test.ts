@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { ConfigError, keepSecretsInDataDir, loadConfig } from '../../server/config'
+import { ConfigError, keepSecretsInDataDir, loadConfig } from '../../server/bff/config'
 
 const dirs: string[] = []
 afterEach(() => {

@@ -2,7 +2,7 @@
 // and is capped low, against a real WebSocket server that drops every connection at once.
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocketServer } from 'ws'
-import { CloudConnection } from '../../server/relay/cloud-connection'
+import { CloudConnection } from '../../server/bff/relay/cloud-connection'
 
 let server: WebSocketServer | undefined
 let cloud: CloudConnection | undefined

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { openDatabase } from '../../server/store/database'
-import { COMMAND_TTL_MS, sqliteCommandStore } from '../../server/store/command-store'
+import { openDatabase } from '../../server/bff/store/database'
+import { COMMAND_TTL_MS, sqliteCommandStore } from '../../server/bff/store/command-store'
 
 const dirs: string[] = []
 afterEach(() => {

@@ -2,7 +2,7 @@
 // what is over the limit is answered in the page's language and never reaches the cloud; a flood closes the socket.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { PageWsCloseCode, PageWsErrorCode } from '@shared/ws-frames'
-import { DEFAULT_RELAY_LIMITS } from '../../server/relay/token-bucket'
+import { DEFAULT_RELAY_LIMITS } from '../../server/bff/relay/token-bucket'
 import { FIRST_USER, FrameRecorder, LIVING_ROOM_AC, cmd, startBackend, type Backend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
 

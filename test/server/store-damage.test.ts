@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, test } from 'vitest'
-import { DatabaseError, markerFile, openDatabase } from '../../server/store/database'
-import { sqliteSessionStore } from '../../server/store/session-store'
+import { DatabaseError, markerFile, openDatabase } from '../../server/bff/store/database'
+import { sqliteSessionStore } from '../../server/bff/store/session-store'
 import { FIRST_USER, startBackend, type Backend } from '../support/backend'
 import { freePort } from '../support/free-port'
 import { loginThroughSandbox } from '../support/login'
@@ -55,7 +55,7 @@ function errorOf(run: () => unknown): DatabaseError {
 
 function startMain(dataDir: string, port: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/bff/main.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SANDBOX_PORT: '0', HOST: '127.0.0.1', SANDBOX_BEHAVIOUR: 'still' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { migrate, openDatabase, sha256Hex } from '../../server/store/database'
-import { sqliteOAuthStateStore } from '../../server/store/oauth-state-store'
-import { SESSION_PURGE_INTERVAL_MS, sqliteSessionStore, startSessionPurge } from '../../server/store/session-store'
-import { tokenSealer } from '../../server/store/token-sealer'
-import { sqliteUserRepository } from '../../server/store/user-repository'
+import { migrate, openDatabase, sha256Hex } from '../../server/bff/store/database'
+import { sqliteOAuthStateStore } from '../../server/bff/store/oauth-state-store'
+import { SESSION_PURGE_INTERVAL_MS, sqliteSessionStore, startSessionPurge } from '../../server/bff/store/session-store'
+import { tokenSealer } from '../../server/bff/store/token-sealer'
+import { sqliteUserRepository } from '../../server/bff/store/user-repository'
 
 const KEY = 'k'.repeat(40)
 const dirs: string[] = []
@@ -98,7 +98,7 @@ describe('store', () => {
     old.pragma('journal_mode = WAL')
     old.exec('CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)')
     for (const name of ['001_init.sql', '002_wechat_push.sql']) {
-      old.exec(readFileSync(join(import.meta.dirname, '..', '..', 'server', 'store', 'migrations', name), 'utf8'))
+      old.exec(readFileSync(join(import.meta.dirname, '..', '..', 'server', 'bff', 'store', 'migrations', name), 'utf8'))
       old.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(name)
     }
     const plainToken = 'plaintexttoken0123456789abcdef01'

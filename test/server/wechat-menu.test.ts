@@ -5,13 +5,13 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import type { Sandbox } from '../../server/sandbox/sandbox'
-import { AccessTokenSource } from '../../server/wechat/access-token'
-import { buildMenu, MenuClient, type MenuButton, type MenuEntry } from '../../server/wechat/menu'
-import { memoryTokenCache } from '../../server/wechat/token-cache'
+import { AccessTokenSource } from '../../server/bff/wechat/access-token'
+import { buildMenu, MenuClient, type MenuButton, type MenuEntry } from '../../server/bff/wechat/menu'
+import { memoryTokenCache } from '../../server/bff/wechat/token-cache'
 import { startTestSandbox } from '../support/backend'
 
 const root = join(import.meta.dirname, '..', '..')
-const entries = (JSON.parse(readFileSync(join(root, 'server/wechat/menu.config.json'), 'utf8')) as { button: MenuEntry[] }).button
+const entries = (JSON.parse(readFileSync(join(root, 'server/bff/wechat/menu.config.json'), 'utf8')) as { button: MenuEntry[] }).button
 
 let sandbox: Sandbox
 beforeAll(async () => {
@@ -52,10 +52,10 @@ describe('custom menu', () => {
   test('should be managed from the command line', async () => {
     const run = promisify(execFile)
     const env = { ...process.env, SANDBOX_PORT: String(sandbox.port), PORT: '8080', PUBLIC_URL: '' }
-    const created = await run(process.execPath, ['--import', 'tsx', 'server/wechat/menu-cli.ts', 'create'], { cwd: root, env })
+    const created = await run(process.execPath, ['--import', 'tsx', 'server/bff/wechat/menu-cli.ts', 'create'], { cwd: root, env })
     expect(created.stdout).toContain('menu created')
-    const read = await run(process.execPath, ['--import', 'tsx', 'server/wechat/menu-cli.ts', 'get'], { cwd: root, env })
+    const read = await run(process.execPath, ['--import', 'tsx', 'server/bff/wechat/menu-cli.ts', 'get'], { cwd: root, env })
     expect(read.stdout).toContain('http://localhost:8080/auth/wechat/login?next=%2Fscan')
-    await expect(run(process.execPath, ['--import', 'tsx', 'server/wechat/menu-cli.ts', 'nonsense'], { cwd: root, env })).rejects.toMatchObject({ code: 2 })
+    await expect(run(process.execPath, ['--import', 'tsx', 'server/bff/wechat/menu-cli.ts', 'nonsense'], { cwd: root, env })).rejects.toMatchObject({ code: 2 })
   })
 })

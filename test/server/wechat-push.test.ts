@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { labelSignature } from '../../server/labels/label-signature'
 import { DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
-import { MessageCrypto, MessageCryptoError } from '../../server/wechat/message-crypto'
-import { buildXml, parsePushXml, pushKey, textReply } from '../../server/wechat/push-xml'
+import { MessageCrypto, MessageCryptoError } from '../../server/bff/wechat/message-crypto'
+import { buildXml, parsePushXml, pushKey, textReply } from '../../server/bff/wechat/push-xml'
 import { FIRST_USER, body, startBackend, type Backend } from '../support/backend'
 
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')

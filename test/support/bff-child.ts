@@ -1,9 +1,9 @@
 // The BFF alone in its own process, configured from the environment as for the real clouds, with relay timings
 // from RELAY_OPTIONS (JSON): short heartbeats and deadlines for tests that freeze or kill processes.
 import { join } from 'node:path'
-import { buildApp } from '../../server/app'
-import { loadConfig } from '../../server/config'
-import type { RelayOptions } from '../../server/relay/user-hub'
+import { buildApp } from '../../server/bff/app'
+import { loadConfig } from '../../server/bff/config'
+import type { RelayOptions } from '../../server/bff/relay/user-hub'
 
 const config = loadConfig()
 const relay = JSON.parse(process.env.RELAY_OPTIONS ?? '{}') as RelayOptions

@@ -21,7 +21,7 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
   const sandboxPort = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-stack-'))
   let log = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/bff/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

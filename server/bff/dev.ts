@@ -5,6 +5,6 @@ import { createServer } from 'vite'
 process.env.PUBLIC_URL ??= 'http://localhost:5173'
 process.env.HOST ??= '127.0.0.1'
 await import('./main')
-const vite = await createServer({ root: join(import.meta.dirname, '..'), server: { port: 5173 } })
+const vite = await createServer({ root: join(import.meta.dirname, '..', '..'), server: { port: 5173 } })
 await vite.listen()
 vite.printUrls()

@@ -6,9 +6,9 @@ import { ConfigError, keepSecretsInDataDir, loadConfig, type Config } from './co
 import type { Context } from './context'
 import { DatabaseError, openDatabase } from './store/database'
 import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
-import { startSandbox, type Sandbox } from './sandbox/sandbox'
+import { startSandbox, type Sandbox } from '../sandbox/index'
 
-const root = join(import.meta.dirname, '..')
+const root = join(import.meta.dirname, '..', '..')
 
 async function createSandboxMenu(config: Config, context: Context): Promise<void> {
   const entries = (JSON.parse(readFileSync(join(import.meta.dirname, 'wechat', 'menu.config.json'), 'utf8')) as { button: MenuEntry[] }).button

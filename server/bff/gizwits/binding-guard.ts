@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { GizwitsErrorCode, type BindingsCreateResult, type BoundDevice } from '@shared/open-api'
 import { ApiError } from '../errors'
-import { labelSignatureValid } from '../labels/label-signature'
+import { labelSignatureValid } from '../../labels/label-signature'
 import type { DeviceAccess } from './device-access'
 import type { GizwitsAccounts } from './gizwits-accounts'
 import { GizwitsApiError, type OpenApiClient } from './open-api-client'

@@ -161,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))
   await app.register(async (scope) => pageSocketRoute(scope, context))
 
-  const distDir = options.distDir ?? join(import.meta.dirname, '..', 'dist')
+  const distDir = options.distDir ?? join(import.meta.dirname, '..', '..', 'dist')
   let spaPage: ((request: FastifyRequest) => string) | null = null
   if (existsSync(join(distDir, 'index.html'))) {
     const built = readFileSync(join(distDir, 'index.html'), 'utf8')
