@@ -2,8 +2,8 @@
 // Who "is in WeChat" is the sandbox cookie below; with it snsapi_base is silent, without it a picker asks.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type Database from 'better-sqlite3'
 import type { SandboxClock } from './clock'
+import type { WechatStore } from './store/wechat'
 
 export const IDENTITY_COOKIE = 'sbx_wechat_openid'
 const CODE_LIFETIME_S = 300
@@ -16,7 +16,7 @@ function originOf(request: FastifyRequest): string {
 }
 
 export interface WechatOauthOptions {
-  db: Database.Database
+  wechat: WechatStore
   clock: SandboxClock
   appId: string
   appSecret: string
@@ -46,10 +46,10 @@ function errorPage(reply: FastifyReply, code: number, text: string): FastifyRepl
 
 export async function wechatOauth(app: FastifyInstance, options: WechatOauthOptions): Promise<void> {
   const codes = new Map<string, IssuedCode>()
-  const { db, clock } = options
+  const { wechat, clock } = options
 
-  const users = () => db.prepare('SELECT openid, nickname FROM wechat_users ORDER BY rowid').all() as Array<{ openid: string; nickname: string }>
-  const knownUser = (openid: string) => db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(openid) !== undefined
+  const users = () => wechat.users()
+  const knownUser = (openid: string) => wechat.user(openid) !== undefined
 
   app.get('/connect/oauth2/authorize', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>
@@ -148,7 +148,7 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     if (problem) return problem
     const issued = accessTokens.get(query.access_token!)!
     if (issued.scope !== 'snsapi_userinfo') return { errcode: 48001, errmsg: `api unauthorized, ${rid()}` }
-    const user = db.prepare('SELECT openid, nickname FROM wechat_users WHERE openid = ?').get(issued.openid) as { openid: string; nickname: string } | undefined
+    const user = wechat.user(issued.openid)
     if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
     return { openid: user.openid, nickname: user.nickname, sex: 0, province: '', city: '', country: '', headimgurl: `${originOf(request)}/sandbox/wechat/avatar/${encodeURIComponent(user.openid)}/132`, privilege: [] }
   })
@@ -161,7 +161,7 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
   // The sandbox user's avatar, at WeChat's sizes (the last path part of headimgurl: 0 = 640, 46, 64, 96, 132).
   app.get('/sandbox/wechat/avatar/:openid/:size', async (request, reply) => {
     const { openid, size } = request.params as { openid: string; size: string }
-    const user = db.prepare('SELECT nickname FROM wechat_users WHERE openid = ?').get(openid) as { nickname: string } | undefined
+    const user = wechat.user(openid)
     const pixels = ({ '0': 640, '46': 46, '64': 64, '96': 96, '132': 132 } as Record<string, number>)[size]
     if (!user || !pixels) return reply.status(404).send({ error: 'no_avatar', message: 'no such user or size; sizes are 0, 46, 64, 96, 132' })
     const hue = [...openid].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360
@@ -193,7 +193,7 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     const name = (nickname ?? '').trim()
     if (!name || name.length > 20) return reply.status(400).type('text/html; charset=utf-8').send(page('微信（沙箱）', '<p class="error">请填写 1–20 个字的昵称</p>'))
     const openid = `oSbx_${randomBytes(12).toString('base64url').slice(0, 23)}`
-    db.prepare('INSERT INTO wechat_users (openid, nickname, created_at) VALUES (?, ?, ?)').run(openid, name, clock.nowS())
+    wechat.addUser(openid, name, clock.nowS())
     reply.setCookie(IDENTITY_COOKIE, openid, { path: '/', httpOnly: true, sameSite: 'lax' })
     const target = safeNext(next)
     return target ? reply.redirect(target, 302) : { openid }

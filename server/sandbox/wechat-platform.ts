@@ -2,12 +2,12 @@
 // template messages, with WeChat's own error codes, always HTTP 200 with errcode in the body. Sent messages are kept
 // so the sandbox can show them.
 import { randomBytes } from 'node:crypto'
-import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import type { SandboxClock } from './clock'
+import type { WechatStore } from './store/wechat'
 
 export interface WechatPlatformOptions {
-  db: Database.Database
+  wechat: WechatStore
   clock: SandboxClock
   appId: string
   appSecret: string
@@ -29,7 +29,7 @@ const rid = () => `rid: ${randomBytes(6).toString('hex')}`
 interface IssuedToken { token: string; expiresAt: number; kind: 'token' | 'stable'; revokedAt: number | null }
 
 export async function wechatPlatform(app: FastifyInstance, options: WechatPlatformOptions): Promise<void> {
-  const { db, clock } = options
+  const { wechat, clock } = options
   // Both calls' tokens, each valid until it expires or is revoked. cgi-bin/token and stable_token are isolated from
   // each other (api_getstableaccesstoken): a call to one never revokes the other's token.
   const tokens = new Map<string, IssuedToken>()
@@ -163,8 +163,8 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   app.get('/sandbox/wechat/conversation', async (request, reply) => {
     const { openid } = request.query as { openid?: string }
     if (!openid) return reply.status(400).send({ error: 'bad_openid', message: 'openid is required' })
-    const following = !db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(openid)
-    const messages = (db.prepare('SELECT id, kind, body, created_at FROM wechat_messages WHERE openid = ? ORDER BY id').all(openid) as Array<{ id: number; kind: string; body: string; created_at: number }>)
+    const following = wechat.following(openid)
+    const messages = wechat.messages(openid)
       .map((row) => ({ id: row.id, kind: row.kind, created_at: row.created_at, ...(JSON.parse(row.body) as object) }))
     return { following, messages }
   })
@@ -173,18 +173,16 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
     const body = (request.body ?? {}) as { touser?: string; template_id?: string; data?: unknown; url?: string }
-    const user = typeof body.touser === 'string' ? db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(body.touser) : undefined
+    const user = typeof body.touser === 'string' ? wechat.user(body.touser) : undefined
     if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
     if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: 40037, errmsg: `invalid template_id, ${rid()}` }
-    if (db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(body.touser)) return { errcode: 43004, errmsg: `require subscribe, ${rid()}` }
+    if (!wechat.following(user.openid)) return { errcode: 43004, errmsg: `require subscribe, ${rid()}` }
     const day = new Date(clock.nowMs()).toISOString().slice(0, 10)
     if (sentToday.day !== day) sentToday = { day, count: 0 }
     if (sentToday.count >= (options.dailyTemplateQuota ?? 100_000)) return { errcode: 45009, errmsg: `reach max api daily quota limit, ${rid()}` }
     sentToday.count++
-    const { lastInsertRowid } = db
-      .prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)')
-      .run(body.touser, 'template', JSON.stringify({ template_id: body.template_id, url: body.url, data: body.data }), clock.nowS())
-    return { errcode: 0, errmsg: 'ok', msgid: Number(lastInsertRowid) }
+    const msgid = wechat.addMessage(user.openid, 'template', { template_id: body.template_id, url: body.url, data: body.data }, clock.nowS())
+    return { errcode: 0, errmsg: 'ok', msgid }
   })
 }
 
