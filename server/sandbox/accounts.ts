@@ -4,7 +4,7 @@ import type { SandboxClock } from './clock'
 import type { UserRow } from './store/database'
 import type { UserColumn, UserStore } from './store/users'
 
-export const TOKEN_LIFETIME_S = 7 * 24 * 3600
+const TOKEN_LIFETIME_S = 7 * 24 * 3600
 
 const hex32 = () => randomBytes(16).toString('hex')
 

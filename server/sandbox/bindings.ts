@@ -7,7 +7,7 @@ import { ErrorCode, GizwitsFailure } from './gizwits-errors'
 import type { BindingStore } from './store/bindings'
 import type { BindingRow } from './store/database'
 
-export interface BindingEvents {
+interface BindingEvents {
   /** A user's binding appeared, went, or changed role in a way the user hears about (`s2c_binding_changed`). */
   binding: [uid: string, did: string, bind: boolean]
   /** The owner unbound: every other binding of the device is gone, and open invitations are void. */

@@ -11,7 +11,7 @@ import type { GizwitsWs } from './gizwits-ws'
 import type { World } from './world'
 
 /** How long a device that just joined the Wi-Fi hands its passcode to the phone's LAN discovery. */
-export const LAN_BINDING_WINDOW_MS = 10 * 60_000
+const LAN_BINDING_WINDOW_MS = 10 * 60_000
 
 export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs; appUrl: () => string | null; labelKey: string | null }): Promise<void> {
   const { world } = options
@@ -32,8 +32,9 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     [...world.devices.values()].map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key, passcode: d.seed.passcode, online: d.online })),
   )
 
-  // What may be printed on each device: our label URL (when the app's origin is known), the Gizwits app QR form
-  // (research/gizwits.md §2.4) and the QR service's opaque code, for the scanner stand-in and the demo page.
+  // What may be printed on each device: our label URL (when the app's origin is known), the Gizwits app's QR form
+  // (`http://www.gizwits.com?product_key=…&did=…&passcode=…`, which Gizwits' apps parse) and the QR service's opaque
+  // code, for the scanner stand-in and the demo page.
   app.get('/sandbox/devices/labels', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*')
     return [...world.devices.values()].map((d) => ({

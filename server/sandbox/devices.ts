@@ -11,7 +11,7 @@ import type { DeviceStore } from './store/devices'
 /** Reports are kept for a month, the longest range `agg_data` answers (the Enterprise API's one-month limit). */
 const REPORT_HISTORY_S = 31 * 24 * 3600
 /** How long after joining a network a device is listed by device_register (undocumented; apps poll for a minute or two). */
-export const REGISTRATION_WINDOW_S = 10 * 60
+const REGISTRATION_WINDOW_S = 10 * 60
 
 export interface DeviceState {
   seed: DeviceSeed & { product_key: string }
@@ -21,7 +21,7 @@ export interface DeviceState {
   updatedAt: number
 }
 
-export interface DeviceEvents {
+interface DeviceEvents {
   /** The device reported all its values; `answers` is the write (`DeviceSimulator.write`) the report applies, if any. */
   report: [did: string, attrs: Attrs, answers?: number]
   online: [did: string, online: boolean]

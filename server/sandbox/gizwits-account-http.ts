@@ -14,7 +14,7 @@ const USERNAME = /^[^\s]{1,64}$/
 const BIRTHDAY = /^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 
 /** Seed 003: at least 8 characters, from at least 3 of upper case, lower case, digits and other symbols. */
-export function weakPassword(password: string): string | null {
+function weakPassword(password: string): string | null {
   if (password.length < 8 || password.length > 128) return 'password must be 8 to 128 characters'
   const kinds = [/[A-Z]/, /[a-z]/, /\d/, /[^A-Za-z\d]/].filter((kind) => kind.test(password)).length
   return kinds >= 3 ? null : 'password must mix at least 3 of: upper case, lower case, digits, symbols'
@@ -33,7 +33,7 @@ function passwordMatches(stored: string | null, password: string): boolean {
 
 const isAnonymous = (user: UserRow) => user.phone_id !== null && !user.username && !user.email && !user.phone
 
-export function profileJson(user: UserRow): Record<string, unknown> {
+function profileJson(user: UserRow): Record<string, unknown> {
   return {
     uid: user.uid,
     username: user.username ?? '',

@@ -15,7 +15,7 @@ const UNITS: Record<string, 'HOURS' | 'DAYS' | 'WEEKS' | 'MONTHS'> = { hours: 'H
 const BUCKET_OFFSET_MS = 8 * 3600_000
 const MONTH_MS = 31 * 24 * 3600_000
 
-/** Bucket names as the Enterprise API documents them (research/events-history-notify.md §2.3): 2015072010, 20150720, 201529, 201507. */
+/** Bucket names as Gizwits' Enterprise API documents them for aggregated data: 2015072010 (hour), 20150720 (day), 201529 (ISO week), 201507 (month). */
 function bucketOf(atMs: number, unit: 'HOURS' | 'DAYS' | 'WEEKS' | 'MONTHS'): string {
   const local = new Date(atMs + BUCKET_OFFSET_MS)
   const yyyy = String(local.getUTCFullYear())

@@ -14,7 +14,7 @@ export const ErrorCode = {
   USERNAME_OR_PASSWORD_ERROR: 9020,
   EMAIL_UNAVAILABLE: 9022,
 } as const
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
+type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
 /**
  * `s2c_invalid_msg` codes for refused reads and writes on the app WebSocket. The cloud documents only 1003, 1009

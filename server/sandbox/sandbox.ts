@@ -52,6 +52,8 @@ export interface SandboxOptions {
   oauthDomains?: string[]
   behaviour?: Behaviour
   reportDelayMs?: number
+  /** How often devices tick in 'live' mode (4 s unless a test wants it faster). */
+  tickMs?: number
   heartbeatGraceMs?: number
   /** The Official Account's server configuration: where pushes go, and how they are signed and encrypted. */
   wechatToken?: string
@@ -83,7 +85,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = new SandboxClock()
   const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
-  const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay)
+  const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs)
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()

@@ -1,7 +1,7 @@
 // The demo's WeChat users on an empty store, and the devices each is bound to (the devices themselves are in
 // their product's folder, products/*/index.ts). The WeChat openid doubles as the Gizwits phone_id, as the BFF
 // registers anonymous users.
-export interface SeedUser {
+interface SeedUser {
   openid: string
   nickname: string
   bindings: Array<{ did: string; role: 'special' | 'owner' | 'normal'; dev_alias: string; remark?: string }>

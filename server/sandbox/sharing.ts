@@ -10,17 +10,17 @@ import { ErrorCode, GizwitsFailure } from './gizwits-errors'
 import { SharingStatus, type SharingRow, type SharingStatusValue } from './store/database'
 import type { SharingStore } from './store/sharings'
 
-export const NORMAL_SHARE_TTL_S = 24 * 3600
-export const QR_SHARE_TTL_S = 15 * 60
+const NORMAL_SHARE_TTL_S = 24 * 3600
+const QR_SHARE_TTL_S = 15 * 60
 
 const { WAITING, ACCEPTED, REJECTED, CANCELLED } = SharingStatus
 /** The message centre's type for sharing messages (seed 003 消息中心). */
 const SHARING_MESSAGE = 1
 
-export const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 /** How the cloud names an anonymous user to others: part of the uid, like `G****s` for a username. */
-export const maskedUser = (uid: string) => `${uid.slice(0, 3)}****${uid.slice(-3)}`
+const maskedUser = (uid: string) => `${uid.slice(0, 3)}****${uid.slice(-3)}`
 
 export class SharingDesk {
   constructor(

@@ -9,6 +9,7 @@ import type { Tick } from './products/product'
 
 export type Behaviour = 'live' | 'still'
 
+/** How often a device ticks in 'live' mode, unless the sandbox is told otherwise (tests tick faster). */
 const TICK_MS = 4000
 const FLAKY_EVERY_TICKS = 45
 const FLAKY_OFFLINE_TICKS = 5
@@ -28,10 +29,11 @@ export class DeviceSimulator {
     private readonly bindings: Bindings,
     private readonly behaviour: Behaviour,
     private readonly reportDelayMs: () => number,
+    private readonly tickMs = TICK_MS,
   ) {}
 
   start(): void {
-    if (this.behaviour === 'live') this.timer = setInterval(() => this.tick(), TICK_MS)
+    if (this.behaviour === 'live') this.timer = setInterval(() => this.tick(), this.tickMs)
   }
 
   stop(): void {

@@ -1,11 +1,12 @@
-// WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave (research/wechat.md §1).
+// WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave: coded error pages, single-use codes,
+// the access_token/refresh_token pair and its error codes (README's endpoint table).
 // Who "is in WeChat" is the sandbox cookie below; with it snsapi_base is silent, without it a picker asks.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SandboxClock } from './clock'
 import type { WechatStore } from './store/wechat'
 
-export const IDENTITY_COOKIE = 'sbx_wechat_openid'
+const IDENTITY_COOKIE = 'sbx_wechat_openid'
 const CODE_LIFETIME_S = 300
 const SNS_TOKEN_LIFE_S = 7200
 const REFRESH_TOKEN_LIFE_S = 30 * 24 * 3600
@@ -88,7 +89,7 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     return reply.redirect(redirect.toString(), 302)
   })
 
-  // Web OAuth tokens (research/wechat.md §1): the access_token lasts 2 hours, the refresh_token 30 days and is
+  // Web OAuth tokens: the access_token lasts 2 hours, the refresh_token 30 days and is
   // not extended by refreshing. Refreshing before expiry keeps the access_token and renews its time; after, a new one.
   const accessTokens = new Map<string, { openid: string; scope: string; expiresAt: number }>()
   const refreshTokens = new Map<string, { openid: string; scope: string; expiresAt: number; accessToken: string }>()

@@ -200,7 +200,7 @@ function asServed(button: MenuButtonInput): Record<string, unknown> {
 interface MenuButtonInput { type?: string; name?: string; url?: string; key?: string; sub_button?: MenuButtonInput[] }
 
 /** WeChat's checks of a custom menu, with its error codes (40016–40027). */
-export function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: number; errmsg: string } | null {
+function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: number; errmsg: string } | null {
   const buttons = menu.button
   if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: 40016, errmsg: 'invalid button size' }
   const check = (button: MenuButtonInput, sub: boolean): { errcode: number; errmsg: string } | null => {

@@ -59,8 +59,9 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
     }
     const mode: Mode = input.mode ?? 'safe'
     const createTime = input.create_time ?? options.clock.nowS()
-    // The hardware platform's device events (AbleCloud guide; research/wechat.md §4): who bound which device, from
-    // the device's QR. Like messages they carry a MsgId, which is what tells two events of one second apart.
+    // The WeChat hardware platform's device events (`MsgType` device_event, `Event` bind/unbind, as the AbleCloud
+    // guide shows them): who bound which device, from the device's QR. Like messages they carry a MsgId, which is
+    // what tells two events of one second apart.
     const deviceEvent = `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('device_event')}</MsgType><Event>${cdata(input.event ?? '')}</Event><DeviceType>${cdata(options.accountId)}</DeviceType><DeviceID>${cdata(input.device_id ?? '')}</DeviceID><Content>${cdata('')}</Content><SessionID>0</SessionID><MsgId>${++msgId}</MsgId><OpenID>${cdata(input.openid)}</OpenID></xml>`
     const inner = input.msg_type === 'device_event' ? deviceEvent : input.msg_type === 'text'
       ? `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(input.content ?? '')}</Content><MsgId>${++msgId}</MsgId></xml>`

@@ -8,11 +8,12 @@ import type { ProductDefinition } from '@shared/open-api'
 import { rejectValue } from '../device-rules'
 import type { ProductModule, SandboxProduct } from './product'
 
-const root = import.meta.dirname
+const ROOT = import.meta.dirname
 const PRODUCT_KEY = /^[0-9a-f]{32}$/
 const MAC = /^[0-9a-f]{12}$/
 
-export async function loadProducts(): Promise<Map<string, SandboxProduct>> {
+/** Every product folder in `root` (this folder unless a test names another). */
+export async function loadProducts(root = ROOT): Promise<Map<string, SandboxProduct>> {
   const products = new Map<string, SandboxProduct>()
   const dids = new Set<string>()
   const folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
