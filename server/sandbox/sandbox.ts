@@ -20,6 +20,7 @@ import { wechatOauth } from './wechat-oauth'
 import { wechatPlatform } from './wechat-platform'
 import { wechatPush } from './wechat-push'
 import { World } from './world'
+import { WechatErrcode } from './wechat-errors'
 
 const CLIENT_COOKIE = 'sbx_wechat_client'
 
@@ -114,7 +115,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (isWechatApi(request.url)) {
       const failed = (error.statusCode ?? 500) >= 500
       if (failed) request.log.error(error)
-      return reply.status(200).send(failed ? { errcode: -1, errmsg: 'system error' } : { errcode: 47001, errmsg: 'data format error' })
+      return reply.status(200).send(failed ? { errcode: WechatErrcode.SYSTEM_ERROR, errmsg: 'system error' } : { errcode: WechatErrcode.DATA_FORMAT_ERROR, errmsg: 'data format error' })
     }
     request.log.error(error)
     if (isOpenApi(request.url)) return sendFailure(reply, new GizwitsFailure(ErrorCode.SERVER_ERROR))

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SandboxClock } from './clock'
 import type { WechatStore } from './store/wechat'
+import { WechatErrcode, OauthPageError } from './wechat-errors'
 
 const IDENTITY_COOKIE = 'sbx_wechat_openid'
 const CODE_LIFETIME_S = 300
@@ -54,21 +55,21 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   app.get('/connect/oauth2/authorize', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>
-    if (!query.appid) return errorPage(reply, 10012, 'appid 不能为空')
-    if (query.appid !== options.appId) return errorPage(reply, 10016, '不支持此 appid')
-    if (!query.redirect_uri) return errorPage(reply, 10011, 'redirect_uri 不能为空')
+    if (!query.appid) return errorPage(reply, OauthPageError.APPID_MISSING, 'appid 不能为空')
+    if (query.appid !== options.appId) return errorPage(reply, OauthPageError.APPID_NOT_SUPPORTED, '不支持此 appid')
+    if (!query.redirect_uri) return errorPage(reply, OauthPageError.REDIRECT_URI_MISSING, 'redirect_uri 不能为空')
     let redirect: URL
     try {
       redirect = new URL(query.redirect_uri)
     } catch {
-      return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
+      return errorPage(reply, OauthPageError.REDIRECT_URI_DOMAIN, 'redirect_uri 域名与后台配置不一致')
     }
-    if (!options.oauthDomains.includes(redirect.hostname)) return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
-    if (query.response_type !== 'code') return errorPage(reply, 10004, 'response_type 错误')
-    if (!query.scope) return errorPage(reply, 10010, 'scope 不能为空')
-    if (query.scope !== 'snsapi_base' && query.scope !== 'snsapi_userinfo') return errorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
-    if (!query.state) return errorPage(reply, 10013, 'state 不能为空')
-    if (!/^[a-zA-Z0-9]{1,128}$/.test(query.state)) return errorPage(reply, 10013, 'state 只能是字母和数字，最长 128 字节')
+    if (!options.oauthDomains.includes(redirect.hostname)) return errorPage(reply, OauthPageError.REDIRECT_URI_DOMAIN, 'redirect_uri 域名与后台配置不一致')
+    if (query.response_type !== 'code') return errorPage(reply, OauthPageError.RESPONSE_TYPE, 'response_type 错误')
+    if (!query.scope) return errorPage(reply, OauthPageError.SCOPE_MISSING, 'scope 不能为空')
+    if (query.scope !== 'snsapi_base' && query.scope !== 'snsapi_userinfo') return errorPage(reply, OauthPageError.SCOPE_NOT_ALLOWED, '此公众号并没有这些 scope 的权限')
+    if (!query.state) return errorPage(reply, OauthPageError.STATE_INVALID, 'state 不能为空')
+    if (!/^[a-zA-Z0-9]{1,128}$/.test(query.state)) return errorPage(reply, OauthPageError.STATE_INVALID, 'state 只能是字母和数字，最长 128 字节')
 
     const openid = request.cookies[IDENTITY_COOKIE]
     if (!openid || !knownUser(openid)) {
@@ -96,13 +97,13 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   app.get('/sns/oauth2/access_token', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (query.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
-    if (query.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (!query.code) return { errcode: 41008, errmsg: `missing code, ${rid()}` }
+    if (query.appid !== options.appId) return { errcode: WechatErrcode.INVALID_APPID, errmsg: `invalid appid, ${rid()}` }
+    if (query.secret !== options.appSecret) return { errcode: WechatErrcode.INVALID_APPSECRET, errmsg: `invalid appsecret, ${rid()}` }
+    if (query.grant_type !== 'authorization_code') return { errcode: WechatErrcode.INVALID_GRANT_TYPE, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.code) return { errcode: WechatErrcode.CODE_MISSING, errmsg: `missing code, ${rid()}` }
     const issued = codes.get(query.code)
-    if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: 40029, errmsg: `invalid code, ${rid()}` }
-    if (issued.used) return { errcode: 40163, errmsg: `code been used, ${rid()}` }
+    if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: WechatErrcode.INVALID_CODE, errmsg: `invalid code, ${rid()}` }
+    if (issued.used) return { errcode: WechatErrcode.CODE_USED, errmsg: `code been used, ${rid()}` }
     issued.used = true
     const accessToken = randomBytes(24).toString('hex')
     const refreshToken = randomBytes(24).toString('hex')
@@ -113,12 +114,12 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   app.get('/sns/oauth2/refresh_token', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (query.grant_type !== 'refresh_token') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (!query.refresh_token) return { errcode: 41003, errmsg: `refresh_token missing, ${rid()}` }
+    if (query.appid !== options.appId) return { errcode: WechatErrcode.INVALID_APPID, errmsg: `invalid appid, ${rid()}` }
+    if (query.grant_type !== 'refresh_token') return { errcode: WechatErrcode.INVALID_GRANT_TYPE, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.refresh_token) return { errcode: WechatErrcode.REFRESH_TOKEN_MISSING, errmsg: `refresh_token missing, ${rid()}` }
     const refresh = refreshTokens.get(query.refresh_token)
-    if (!refresh) return { errcode: 40030, errmsg: `invalid refresh_token, ${rid()}` }
-    if (refresh.expiresAt <= clock.nowS()) return { errcode: 42002, errmsg: `refresh_token timeout, ${rid()}` }
+    if (!refresh) return { errcode: WechatErrcode.INVALID_REFRESH_TOKEN, errmsg: `invalid refresh_token, ${rid()}` }
+    if (refresh.expiresAt <= clock.nowS()) return { errcode: WechatErrcode.REFRESH_TOKEN_EXPIRED, errmsg: `refresh_token timeout, ${rid()}` }
     const current = accessTokens.get(refresh.accessToken)
     if (current && current.expiresAt > clock.nowS()) {
       current.expiresAt = clock.nowS() + SNS_TOKEN_LIFE_S
@@ -132,12 +133,12 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   /** The error for a web OAuth token and openid, or null when they go together and are live. */
   const snsTokenProblem = (token: string | undefined, openid: string | undefined) => {
-    if (!token) return { errcode: 41001, errmsg: `access_token missing, ${rid()}` }
+    if (!token) return { errcode: WechatErrcode.ACCESS_TOKEN_MISSING, errmsg: `access_token missing, ${rid()}` }
     const issued = accessTokens.get(token)
-    if (!issued) return { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
-    if (issued.expiresAt <= clock.nowS()) return { errcode: 42001, errmsg: `access_token expired, ${rid()}` }
-    if (!openid) return { errcode: 41009, errmsg: `missing openid, ${rid()}` }
-    if (openid !== issued.openid) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    if (!issued) return { errcode: WechatErrcode.INVALID_CREDENTIAL, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+    if (issued.expiresAt <= clock.nowS()) return { errcode: WechatErrcode.ACCESS_TOKEN_EXPIRED, errmsg: `access_token expired, ${rid()}` }
+    if (!openid) return { errcode: WechatErrcode.OPENID_MISSING, errmsg: `missing openid, ${rid()}` }
+    if (openid !== issued.openid) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     return null
   }
 
@@ -148,15 +149,15 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     const problem = snsTokenProblem(query.access_token, query.openid)
     if (problem) return problem
     const issued = accessTokens.get(query.access_token!)!
-    if (issued.scope !== 'snsapi_userinfo') return { errcode: 48001, errmsg: `api unauthorized, ${rid()}` }
+    if (issued.scope !== 'snsapi_userinfo') return { errcode: WechatErrcode.API_UNAUTHORIZED, errmsg: `api unauthorized, ${rid()}` }
     const user = wechat.user(issued.openid)
-    if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     return { openid: user.openid, nickname: user.nickname, sex: 0, province: '', city: '', country: '', headimgurl: `${originOf(request)}/sandbox/wechat/avatar/${encodeURIComponent(user.openid)}/132`, privilege: [] }
   })
 
   app.get('/sns/auth', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    return snsTokenProblem(query.access_token, query.openid) ?? { errcode: 0, errmsg: 'ok' }
+    return snsTokenProblem(query.access_token, query.openid) ?? { errcode: WechatErrcode.OK, errmsg: 'ok' }
   })
 
   // The sandbox user's avatar, at WeChat's sizes (the last path part of headimgurl: 0 = 640, 46, 64, 96, 132).
