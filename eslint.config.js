@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint'
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 const BFF = { group: ['**/server/bff/**', '**/bff/**'], message: 'The BFF is its own program: reach it over HTTP, not by import.' }
 const SANDBOX = { group: ['**/server/sandbox/**', '**/sandbox/**'], message: 'The sandbox is a separate program: only the clouds\' protocols connect it to the BFF.' }
+const SANDBOX_ROOM = [BFF, { group: ['@/*'], message: 'The sandbox does not use the SPA.' }]
+const SANDBOX_SQL = { group: ['better-sqlite3'], message: 'The sandbox\'s SQL lives in server/sandbox/store/: ask a store there.' }
 const SERVER = { group: ['**/server/**'], message: 'The SPA runs in the browser: it never imports server code.' }
 
 /** Import boundaries between the rooms, as ESLint rules so `npm run lint` (and CI) fails on a crossing. */
@@ -16,8 +18,9 @@ export const boundaries = [
     files: ['src/shared/**/*.ts'],
     rules: restrict([SERVER, { group: ['@/*', '../*', '../**'], message: 'src/shared imports nothing outside itself.' }]),
   },
-  // The sandbox imports nothing of the BFF.
-  { files: ['server/sandbox/**/*.{ts,js}'], rules: restrict([BFF, { group: ['@/*'], message: 'The sandbox does not use the SPA.' }]) },
+  // The sandbox imports nothing of the BFF, and only its store layer (server/sandbox/store/) touches SQLite.
+  { files: ['server/sandbox/store/**/*.ts'], rules: restrict(SANDBOX_ROOM) },
+  { files: ['server/sandbox/**/*.{ts,js}'], ignores: ['server/sandbox/store/**'], rules: restrict([...SANDBOX_ROOM, SANDBOX_SQL]) },
   // The BFF imports nothing of the sandbox but its start-up seam, server/sandbox/index.ts.
   {
     files: ['server/bff/**/*.ts'],

@@ -11,7 +11,7 @@ import type { GizwitsWs } from './gizwits-ws'
 import type { World } from './world'
 
 /** How long a device that just joined the Wi-Fi hands its passcode to the phone's LAN discovery. */
-export const LAN_BINDING_WINDOW_MS = 10 * 60_000
+const LAN_BINDING_WINDOW_MS = 10 * 60_000
 
 export async function controlSurface(app: FastifyInstance, options: { world: World; ws: () => GizwitsWs; appUrl: () => string | null; labelKey: string | null }): Promise<void> {
   const { world } = options
@@ -32,8 +32,9 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     [...world.devices.values()].map((d) => ({ did: d.seed.did, mac: d.seed.mac, product_key: d.seed.product_key, passcode: d.seed.passcode, online: d.online })),
   )
 
-  // What may be printed on each device: our label URL (when the app's origin is known), the Gizwits app QR form
-  // (research/gizwits.md §2.4) and the QR service's opaque code, for the scanner stand-in and the demo page.
+  // What may be printed on each device: our label URL (when the app's origin is known), the Gizwits app's QR form
+  // (`http://www.gizwits.com?product_key=…&did=…&passcode=…`, which Gizwits' apps parse) and the QR service's opaque
+  // code, for the scanner stand-in and the demo page.
   app.get('/sandbox/devices/labels', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*')
     return [...world.devices.values()].map((d) => ({
@@ -41,7 +42,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
       mac: d.seed.mac,
       product_key: d.seed.product_key,
       online: d.online,
-      bound: world.usersBoundTo(d.seed.did).length > 0,
+      bound: world.bindings.usersBoundTo(d.seed.did).length > 0,
       name: d.product.definition.name,
       label_url: labelUrl(d),
       qr_content: `http://www.gizwits.com?product_key=${d.seed.product_key}&did=${d.seed.did}&passcode=${d.seed.passcode}`,
@@ -64,7 +65,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
   app.get('/sandbox/labels', async (_request, reply) => {
     const cards = [...world.devices.values()].map((d) => {
       const url = labelUrl(d) ?? ''
-      const state = `${d.online ? '在线' : '离线'} · ${world.usersBoundTo(d.seed.did).length > 0 ? '已绑定' : '未绑定'}`
+      const state = `${d.online ? '在线' : '离线'} · ${world.bindings.usersBoundTo(d.seed.did).length > 0 ? '已绑定' : '未绑定'}`
       return `<figure data-label="${d.seed.did}"><img src="/sandbox/devices/${d.seed.did}/label.svg" alt="${d.seed.mac}" width="150"><figcaption>${d.product.definition.name}<br><small>${state}</small><br>${url ? `<a href="${url}">用微信扫一扫打开</a>` : ''}</figcaption></figure>`
     })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>设备标签（沙箱）</title>
@@ -89,10 +90,10 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     if (!input.ssid || /5g/i.test(input.ssid)) return { ok: false, reason: 'wifi_5ghz_or_missing' }
     if (!input.password || input.password.length < 8) return { ok: false, reason: 'wrong_password' }
     await new Promise((resolve) => setTimeout(resolve, 300))
-    world.setOnline(device.seed.did, true)
+    world.devices.setOnline(device.seed.did, true)
     // The device registers with the cloud from the new network: apps that know the SSID and password find it
     // through GET /app/device_register.
-    world.registerOnWifi(device.seed.did, deviceRandomCode(input.ssid, input.password, device.seed.product_key))
+    world.devices.registerOnWifi(device.seed.did, deviceRandomCode(input.ssid, input.password, device.seed.product_key))
     joinedLan.set(device.seed.did, { phone: typeof input.phone === 'string' ? input.phone.slice(0, 64) : '', at: Date.now() })
     return { ok: true, did: device.seed.did }
   })
@@ -127,7 +128,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
       if (problem) return reply.status(400).send({ error: 'bad_attrs', message: problem })
     }
     if (!device.online) return reply.status(409).send({ error: 'device_offline', message: 'an offline device cannot report; bring it online first' })
-    world.report(did, attrs as Attrs)
+    world.devices.report(did, attrs as Attrs)
     return { did, attrs: device.attrs }
   })
 
@@ -136,7 +137,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     if (!world.devices.has(did)) return reply.status(404).send(notFound(did))
     const online = (request.body as { online?: unknown } | undefined)?.online
     if (typeof online !== 'boolean') return reply.status(400).send({ error: 'bad_online', message: 'body must be {"online": true|false}' })
-    world.setOnline(did, online)
+    world.devices.setOnline(did, online)
     return { did, online }
   })
 

@@ -10,7 +10,7 @@ function digits(value: number): number {
   return text.includes('.') ? text.split('.')[1].length : 0
 }
 
-export function rangeOf(attr: AttrItem): Range {
+function rangeOf(attr: AttrItem): Range {
   const { min, max, ratio, addition } = attr.uint_spec ?? { min: 0, max: 0, ratio: 1, addition: 0 }
   const d = Math.max(digits(ratio), digits(addition))
   const fix = (n: number) => Number(n.toFixed(d))
@@ -77,10 +77,6 @@ export function fromWire(attr: AttrItem, value: AttrValue, encoding: 'ws' | 'res
     return value.match(/../g)?.map((pair) => parseInt(pair, 16)) ?? []
   }
   return value
-}
-
-export function toWs(attrs: Attrs): Attrs {
-  return { ...attrs }
 }
 
 /** REST encoding, as `devdata/latest` shows it: bools 0/1, binary hex strings. */

@@ -2,7 +2,7 @@
 // device just configured registered?), looking a device up by product key and MAC, and aggregated history
 // (`/app/devdata/{did}/agg_data`, seed 003 高级数据接口).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { GizwitsFailure } from './gizwits-errors'
+import { ErrorCode, GizwitsFailure } from './gizwits-errors'
 import { userFrom } from './gizwits-http'
 import type { World } from './world'
 
@@ -15,7 +15,7 @@ const UNITS: Record<string, 'HOURS' | 'DAYS' | 'WEEKS' | 'MONTHS'> = { hours: 'H
 const BUCKET_OFFSET_MS = 8 * 3600_000
 const MONTH_MS = 31 * 24 * 3600_000
 
-/** Bucket names as the Enterprise API documents them (research/events-history-notify.md §2.3): 2015072010, 20150720, 201529, 201507. */
+/** Bucket names as Gizwits' Enterprise API documents them for aggregated data: 2015072010 (hour), 20150720 (day), 201529 (ISO week), 201507 (month). */
 function bucketOf(atMs: number, unit: 'HOURS' | 'DAYS' | 'WEEKS' | 'MONTHS'): string {
   const local = new Date(atMs + BUCKET_OFFSET_MS)
   const yyyy = String(local.getUTCFullYear())
@@ -50,9 +50,9 @@ export async function gizwitsDeviceLookupHttp(app: FastifyInstance, options: { w
   app.get('/app/device_register', async (request) => {
     userOf(request)
     const codes = ((request.query as Query).random_codes ?? '').split(',').map((code) => code.trim().toLowerCase()).filter(Boolean)
-    if (codes.length === 0 || codes.length > 50 || !codes.every((code) => RANDOM_CODE.test(code))) throw new GizwitsFailure(9015, 'random_codes must be 1 to 50 comma-separated 32-hex codes')
+    if (codes.length === 0 || codes.length > 50 || !codes.every((code) => RANDOM_CODE.test(code))) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'random_codes must be 1 to 50 comma-separated 32-hex codes')
     return codes.flatMap((code) => {
-      const found = world.registeredFor(code)
+      const found = world.devices.registeredFor(code)
       const device = found ? world.devices.get(found.did) : undefined
       return device ? [{ random_code: code, product_key: device.seed.product_key, mac: device.seed.mac, did: device.seed.did, is_online: device.online, registered_at: found!.at }] : []
     })
@@ -62,10 +62,10 @@ export async function gizwitsDeviceLookupHttp(app: FastifyInstance, options: { w
   app.get('/app/devices', async (request) => {
     userOf(request)
     const { product_key: productKey, mac } = request.query as Query
-    if (!productKey || !mac) throw new GizwitsFailure(9015, 'product_key and mac are required')
-    if (!world.products.has(productKey)) throw new GizwitsFailure(9002)
-    const device = world.deviceByMac(productKey, mac)
-    if (!device) throw new GizwitsFailure(9014)
+    if (!productKey || !mac) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'product_key and mac are required')
+    if (!world.products.has(productKey)) throw new GizwitsFailure(ErrorCode.PRODUCT_KEY_INVALID)
+    const device = world.devices.byMac(productKey, mac)
+    if (!device) throw new GizwitsFailure(ErrorCode.DEVICE_NOT_FOUND)
     return { did: device.seed.did, mac: device.seed.mac, product_key: productKey, is_online: device.online, is_disabled: false, type: 'normal' }
   })
 
@@ -74,26 +74,26 @@ export async function gizwitsDeviceLookupHttp(app: FastifyInstance, options: { w
     const uid = userOf(request)
     const { did } = request.params as { did: string }
     const device = world.devices.get(did)
-    if (!device) throw new GizwitsFailure(9014)
-    if (!world.binding(uid, did)) throw new GizwitsFailure(9017)
+    if (!device) throw new GizwitsFailure(ErrorCode.DEVICE_NOT_FOUND)
+    if (!world.bindings.get(uid, did)) throw new GizwitsFailure(ErrorCode.DEVICE_NOT_BOUND)
     const query = request.query as Query
     const startTs = Number(query.start_ts)
     const now = world.clock.nowMs()
     const endTs = query.end_ts === undefined || query.end_ts === '' ? now : Number(query.end_ts)
-    if (!Number.isInteger(startTs) || !Number.isInteger(endTs) || startTs < 0 || endTs < startTs) throw new GizwitsFailure(9015, 'start_ts and end_ts are milliseconds, start_ts first')
-    if (endTs - startTs > MONTH_MS) throw new GizwitsFailure(9015, 'the range is at most a month')
+    if (!Number.isInteger(startTs) || !Number.isInteger(endTs) || startTs < 0 || endTs < startTs) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'start_ts and end_ts are milliseconds, start_ts first')
+    if (endTs - startTs > MONTH_MS) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'the range is at most a month')
     const aggregator = query.aggregator as (typeof AGGREGATORS)[number]
-    if (!AGGREGATORS.includes(aggregator)) throw new GizwitsFailure(9015, 'aggregator must be sum, avg, max or min')
+    if (!AGGREGATORS.includes(aggregator)) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'aggregator must be sum, avg, max or min')
     const unit = UNITS[(query.unit ?? '').toLowerCase()]
-    if (!unit) throw new GizwitsFailure(9015, 'unit must be hours, day, weeks or months')
+    if (!unit) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'unit must be hours, day, weeks or months')
     const names = (query.attrs ?? '').split(',').map((name) => name.trim()).filter(Boolean)
-    if (names.length === 0) throw new GizwitsFailure(9015, 'attrs is required')
+    if (names.length === 0) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'attrs is required')
     for (const name of names) {
       const attr = device.product.attrs.find((candidate) => candidate.name === name)
-      if (!attr || attr.data_type !== 'uint8' && attr.data_type !== 'uint16' && attr.data_type !== 'uint32') throw new GizwitsFailure(9025, `${name} is not a numeric datapoint`)
+      if (!attr || attr.data_type !== 'uint8' && attr.data_type !== 'uint16' && attr.data_type !== 'uint32') throw new GizwitsFailure(ErrorCode.ATTR_INVALID, `${name} is not a numeric datapoint`)
     }
     const buckets = new Map<string, Map<string, number[]>>()
-    for (const report of world.reportsBetween(did, Math.floor(startTs / 1000), Math.floor(endTs / 1000))) {
+    for (const report of world.devices.reportsBetween(did, Math.floor(startTs / 1000), Math.floor(endTs / 1000))) {
       const bucket = bucketOf(report.at * 1000, unit)
       const values = buckets.get(bucket) ?? new Map<string, number[]>()
       buckets.set(bucket, values)

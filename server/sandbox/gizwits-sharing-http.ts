@@ -1,8 +1,7 @@
 // Seed 003's sharing, guest and message-centre paths over HTTP; the rules live in SharingDesk.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { GizwitsFailure } from './gizwits-errors'
+import { ErrorCode, GizwitsFailure } from './gizwits-errors'
 import { objectBody, optionalString, userFrom } from './gizwits-http'
-import type { SharingDesk } from './sharing'
 import type { World } from './world'
 
 type Query = Record<string, string | undefined>
@@ -10,13 +9,13 @@ type Query = Record<string, string | undefined>
 function page(query: Query): { limit: number; skip: number } {
   const limit = query.limit === undefined ? 20 : Number(query.limit)
   const skip = query.skip === undefined ? 0 : Number(query.skip)
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(skip) || skip < 0) throw new GizwitsFailure(9015, 'limit and skip must be whole numbers')
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(skip) || skip < 0) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'limit and skip must be whole numbers')
   return { limit, skip }
 }
 
 function recordId(request: FastifyRequest): number {
   const id = Number((request.params as { id: string }).id)
-  if (!Number.isInteger(id) || id < 1) throw new GizwitsFailure(9015, 'id must be a sharing record id')
+  if (!Number.isInteger(id) || id < 1) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'id must be a sharing record id')
   return id
 }
 
@@ -31,17 +30,17 @@ function meta(path: string, query: Query, total: number, { limit, skip }: { limi
   return { total, limit, skip, previous: skip > 0 ? link(Math.max(0, skip - limit)) : null, next: skip + limit < total ? link(skip + limit) : null }
 }
 
-export async function gizwitsSharingHttp(app: FastifyInstance, options: { world: World; desk: SharingDesk; appId: string }): Promise<void> {
-  const { desk } = options
+export async function gizwitsSharingHttp(app: FastifyInstance, options: { world: World; appId: string }): Promise<void> {
+  const desk = options.world.sharing
   const userOf = userFrom(options.world, options.appId)
 
   app.post('/app/sharing', async (request, reply) => {
     const uid = userOf(request)
     const body = objectBody(request)
-    if (body.type !== 0 && body.type !== 1) throw new GizwitsFailure(9015, 'type must be 0 (normal) or 1 (QR)')
+    if (body.type !== 0 && body.type !== 1) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'type must be 0 (normal) or 1 (QR)')
     const did = optionalString(body, 'did')
-    if (!did) throw new GizwitsFailure(9015, 'did is required')
-    if (body.duration !== undefined && typeof body.duration !== 'number') throw new GizwitsFailure(9015, 'duration must be minutes')
+    if (!did) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'did is required')
+    if (body.duration !== undefined && typeof body.duration !== 'number') throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'duration must be minutes')
     const created = desk.create(uid, {
       type: body.type, did, uid: optionalString(body, 'uid'), username: optionalString(body, 'username'), email: optionalString(body, 'email'),
       phone: optionalString(body, 'phone'), duration: body.duration as number | undefined,
@@ -52,8 +51,8 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.get('/app/sharing', async (request) => {
     const uid = userOf(request)
     const query = request.query as Query
-    if (query.sharing_type !== '0' && query.sharing_type !== '1') throw new GizwitsFailure(9015, 'sharing_type must be 0 or 1')
-    if (query.status !== undefined && !/^[0-3](,[0-3])*$/.test(query.status)) throw new GizwitsFailure(9015, 'status must be 0–3, comma separated')
+    if (query.sharing_type !== '0' && query.sharing_type !== '1') throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'sharing_type must be 0 or 1')
+    if (query.status !== undefined && !/^[0-3](,[0-3])*$/.test(query.status)) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'status must be 0–3, comma separated')
     const paging = page(query)
     const { total, objects } = desk.list(uid, { sharing_type: Number(query.sharing_type) as 0 | 1, status: query.status?.split(',').map(Number), did: query.did, ...paging })
     return { meta: meta('/app/sharing', query, total, paging), objects }
@@ -64,7 +63,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.put('/app/sharing/:id', async (request) => {
     const uid = userOf(request)
     const status = (request.query as Query).status
-    if (status !== '1' && status !== '2') throw new GizwitsFailure(9015, 'status must be 1 (accept) or 2 (reject)')
+    if (status !== '1' && status !== '2') throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'status must be 1 (accept) or 2 (reject)')
     return desk.respond(uid, recordId(request), status === '1')
   })
 
@@ -78,7 +77,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.put('/app/sharing/:id/alias', async (request) => {
     const uid = userOf(request)
     const alias = (request.query as Query).user_alias
-    if (alias === undefined || alias.length > 100) throw new GizwitsFailure(9015, 'user_alias is required, at most 100 characters')
+    if (alias === undefined || alias.length > 100) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'user_alias is required, at most 100 characters')
     desk.setAlias(uid, recordId(request), alias)
     return {}
   })
@@ -86,7 +85,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.post('/app/sharing/:did/transfer', async (request) => {
     const uid = userOf(request)
     const guest = (request.query as Query).uid
-    if (!guest) throw new GizwitsFailure(9015, 'uid is required')
+    if (!guest) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'uid is required')
     desk.transfer(uid, (request.params as { did: string }).did, guest)
     return {}
   })
@@ -96,7 +95,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.delete('/app/:did/bindings', async (request) => {
     const uid = userOf(request)
     const guest = (request.query as Query).uid
-    if (!guest) throw new GizwitsFailure(9015, 'uid is required')
+    if (!guest) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'uid is required')
     desk.removeGuest(uid, (request.params as { did: string }).did, guest)
     return {}
   })
@@ -105,7 +104,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
     const uid = userOf(request)
     const query = request.query as Query
     const type = query.type === undefined ? undefined : Number(query.type)
-    if (type !== undefined && !Number.isInteger(type)) throw new GizwitsFailure(9015, 'type must be a number')
+    if (type !== undefined && !Number.isInteger(type)) throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'type must be a number')
     const paging = page(query)
     const { total, objects } = desk.messages(uid, { type, ...paging })
     return { meta: meta('/app/messages', query, total, paging), objects }
@@ -114,7 +113,7 @@ export async function gizwitsSharingHttp(app: FastifyInstance, options: { world:
   app.put('/app/messages/:id', async (request) => {
     const uid = userOf(request)
     const status = (request.query as Query).status
-    if (status !== '1' && status !== '2') throw new GizwitsFailure(9015, 'status must be 1 (read) or 2 (deleted)')
+    if (status !== '1' && status !== '2') throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'status must be 1 (read) or 2 (deleted)')
     desk.markMessage(uid, (request.params as { id: string }).id, Number(status) as 1 | 2)
     return {}
   })

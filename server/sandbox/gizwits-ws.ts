@@ -1,9 +1,13 @@
-// The Gizwits app WebSocket (`/ws/app/v1`), frame for frame as research/gizwits.md §1.3–1.5 records it.
+// The Gizwits app WebSocket (`/ws/app/v1`), frame for frame as the cloud speaks it: login, subscribe, read and
+// write, status and binding notices, heartbeats and the 10xx error codes. Connections are this file's business
+// alone: it remembers which connection wrote what, and stamps the report that applies a write with the writer's
+// `req_sn` (as `res_sn`, for that connection only); the devices never hear of sockets.
 import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Attrs, AttrValue } from '@shared/open-api'
 import { MAX_HEARTBEAT_INTERVAL_S, WsErrorCode, type GizwitsServerFrame } from '@shared/ws-frames'
 import { rejectWrite } from './device-rules'
+import { ErrorCode, InventedWsErrorCode } from './gizwits-errors'
 import type { DeviceSimulator } from './simulator'
 import type { World } from './world'
 
@@ -14,16 +18,7 @@ export interface GizwitsWsOptions {
   heartbeatGraceMs: number
 }
 
-/** Codes the cloud does not document for refused reads/writes; ours, kept apart from the documented 10xx ones. */
-export const SANDBOX_WS_ERRORS = {
-  BAD_FRAME: 1000,
-  DEVICE_NOT_BOUND: 1017,
-  ATTR_INVALID: 1025,
-  DEVICE_OFFLINE: 1042,
-} as const
-
 interface Connection {
-  id: number
   socket: WebSocket
   uid: string | null
   subscribed: Set<string>
@@ -39,8 +34,10 @@ export interface GizwitsWs {
 
 export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): GizwitsWs {
   const { world, simulator } = options
+  const { bindings, devices } = world
   const byUser = new Map<string, Set<Connection>>()
-  let nextId = 1
+  /** Writes made with a `req_sn`, by the write's number, until the report that applies them. */
+  const awaitingAnswer = new Map<number, { connection: Connection; sn: number }>()
 
   const send = (connection: Connection, frame: GizwitsServerFrame) => {
     if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame))
@@ -62,22 +59,23 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
   }
 
   const fullStatus = (did: string, sn?: { res_sn: number }): GizwitsServerFrame => {
-    const device = world.devices.get(did)!
+    const device = devices.get(did)!
     return { cmd: 's2c_noti', ...(sn ?? {}), data: { did, attrs: { ...device.attrs } } }
   }
 
-  const onReport = (did: string, attrs: Attrs, reply?: { uid: string; connectionId: number; sn: number }) => {
-    for (const uid of world.usersBoundTo(did)) {
+  const onReport = (did: string, attrs: Attrs, answers?: number) => {
+    const answer = answers === undefined ? undefined : awaitingAnswer.get(answers)
+    if (answers !== undefined) awaitingAnswer.delete(answers)
+    for (const uid of bindings.usersBoundTo(did)) {
       for (const connection of byUser.get(uid) ?? []) {
         if (!connection.subscribed.has(did)) continue
-        const answering = reply && reply.connectionId === connection.id
-        send(connection, { cmd: 's2c_noti', ...(answering ? { res_sn: reply.sn } : {}), data: { did, attrs } })
+        send(connection, { cmd: 's2c_noti', ...(answer?.connection === connection ? { res_sn: answer.sn } : {}), data: { did, attrs } })
       }
     }
   }
   const onOnline = (did: string, online: boolean) => {
-    const device = world.devices.get(did)!
-    for (const uid of world.usersBoundTo(did)) {
+    const device = devices.get(did)!
+    for (const uid of bindings.usersBoundTo(did)) {
       for (const connection of byUser.get(uid) ?? []) {
         if (connection.subscribed.has(did)) send(connection, { cmd: 's2c_online_status', data: { did, passcode: device.seed.passcode, mac: device.seed.mac, online } })
       }
@@ -89,9 +87,9 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
       send(connection, { cmd: 's2c_binding_changed', data: { did, bind } })
     }
   }
-  world.on('report', onReport)
-  world.on('online', onOnline)
-  world.on('binding', onBinding)
+  devices.on('report', onReport)
+  devices.on('online', onOnline)
+  bindings.on('binding', onBinding)
 
   const handle = (connection: Connection, frame: Record<string, unknown>) => {
     const data = frame.data as Record<string, unknown> | undefined
@@ -101,7 +99,7 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
       return send(connection, { cmd: 'pong' })
     }
     if (frame.cmd === 'login_req') {
-      const token = world.checkToken(typeof data?.token === 'string' ? data.token : undefined)
+      const token = world.accounts.checkToken(typeof data?.token === 'string' ? data.token : undefined)
       const interval = data?.heartbeat_interval
       const ok =
         data?.appid === options.appId &&
@@ -115,7 +113,7 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
       connection.heartbeatMs = (interval as number) * 1000
       if (!byUser.has(token.uid)) byUser.set(token.uid, new Set())
       byUser.get(token.uid)!.add(connection)
-      if (data?.auto_subscribe !== false) for (const binding of world.bindingsOf(token.uid)) connection.subscribed.add(binding.did)
+      if (data?.auto_subscribe !== false) for (const binding of bindings.ofUser(token.uid)) connection.subscribed.add(binding.did)
       armHeartbeat(connection)
       return send(connection, { cmd: 'login_res', data: { success: true } })
     }
@@ -123,15 +121,15 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
     const uid = connection.uid
 
     if (frame.cmd === 'subscribe_req') {
-      if (!Array.isArray(frame.data)) return invalid(connection, SANDBOX_WS_ERRORS.BAD_FRAME, 'subscribe_req data must be an array')
+      if (!Array.isArray(frame.data)) return invalid(connection, InventedWsErrorCode.BAD_FRAME, 'subscribe_req data must be an array')
       const success = []
       const failed = []
       for (const item of frame.data as Array<{ did?: unknown }>) {
         const did = typeof item?.did === 'string' ? item.did : ''
-        if (world.binding(uid, did)) {
+        if (bindings.get(uid, did)) {
           connection.subscribed.add(did)
           success.push({ did, error_code: 0, msg: 'ok' })
-        } else failed.push({ did, error_code: 9017, msg: 'device not bound!' })
+        } else failed.push({ did, error_code: ErrorCode.DEVICE_NOT_BOUND, msg: 'device not bound!' })
       }
       return send(connection, { cmd: 'subscribe_res', data: { success, failed } })
     }
@@ -139,38 +137,42 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
     const did = typeof data?.did === 'string' ? data.did : ''
     const reqSn = typeof frame.req_sn === 'number' ? frame.req_sn : undefined
     if (frame.cmd === 'c2s_read' || frame.cmd === 'c2s_write') {
-      if (!world.binding(uid, did)) return invalid(connection, SANDBOX_WS_ERRORS.DEVICE_NOT_BOUND, `device not bound: ${did}`)
-      const device = world.devices.get(did)!
-      if (!device.online) return invalid(connection, SANDBOX_WS_ERRORS.DEVICE_OFFLINE, `device offline: ${did}`)
+      if (!bindings.get(uid, did)) return invalid(connection, InventedWsErrorCode.DEVICE_NOT_BOUND, `device not bound: ${did}`)
+      const device = devices.get(did)!
+      if (!device.online) return invalid(connection, InventedWsErrorCode.DEVICE_OFFLINE, `device offline: ${did}`)
       if (frame.cmd === 'c2s_read') return send(connection, fullStatus(did, reqSn === undefined ? undefined : { res_sn: reqSn }))
       const attrs = data?.attrs
-      if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) return invalid(connection, SANDBOX_WS_ERRORS.ATTR_INVALID, 'attrs must be an object')
+      if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) return invalid(connection, InventedWsErrorCode.ATTR_INVALID, 'attrs must be an object')
       for (const [name, value] of Object.entries(attrs as Record<string, AttrValue>)) {
-        const problem = rejectWrite(world.attrDef(did, name), value, 'ws')
-        if (problem) return invalid(connection, SANDBOX_WS_ERRORS.ATTR_INVALID, problem)
+        const problem = rejectWrite(devices.attrDef(did, name), value, 'ws')
+        if (problem) return invalid(connection, InventedWsErrorCode.ATTR_INVALID, problem)
       }
-      return simulator.write(did, attrs as Attrs, reqSn === undefined ? undefined : { uid, connectionId: connection.id, sn: reqSn })
+      const write = simulator.write(did, attrs as Attrs)
+      if (reqSn !== undefined) awaitingAnswer.set(write, { connection, sn: reqSn })
+      return
     }
     if (frame.cmd === 'c2s_ack' || frame.cmd === 'c2s_raw') return
-    invalid(connection, SANDBOX_WS_ERRORS.BAD_FRAME, `unknown cmd: ${String(frame.cmd)}`)
+    invalid(connection, InventedWsErrorCode.BAD_FRAME, `unknown cmd: ${String(frame.cmd)}`)
   }
 
   app.get('/ws/app/v1', { websocket: true }, (socket) => {
-    const connection: Connection = { id: nextId++, socket, uid: null, subscribed: new Set(), heartbeat: undefined, heartbeatMs: MAX_HEARTBEAT_INTERVAL_S * 1000 }
+    const connection: Connection = { socket, uid: null, subscribed: new Set(), heartbeat: undefined, heartbeatMs: MAX_HEARTBEAT_INTERVAL_S * 1000 }
     armHeartbeat(connection)
     socket.on('message', (raw) => {
       let frame: unknown
       try {
         frame = JSON.parse(String(raw))
       } catch {
-        return invalid(connection, SANDBOX_WS_ERRORS.BAD_FRAME, 'frames must be JSON')
+        return invalid(connection, InventedWsErrorCode.BAD_FRAME, 'frames must be JSON')
       }
-      if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return invalid(connection, SANDBOX_WS_ERRORS.BAD_FRAME, 'frames must be JSON objects')
+      if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return invalid(connection, InventedWsErrorCode.BAD_FRAME, 'frames must be JSON objects')
       handle(connection, frame as Record<string, unknown>)
     })
     socket.on('close', () => {
       clearTimeout(connection.heartbeat)
       logout(connection)
+      // A write whose device dropped offline before applying it is never answered.
+      for (const [write, answer] of awaitingAnswer) if (answer.connection === connection) awaitingAnswer.delete(write)
     })
   })
 
@@ -184,9 +186,9 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
       return connections.length
     },
     close: () => {
-      world.off('report', onReport)
-      world.off('online', onOnline)
-      world.off('binding', onBinding)
+      devices.off('report', onReport)
+      devices.off('online', onOnline)
+      bindings.off('binding', onBinding)
       for (const connections of byUser.values()) for (const connection of connections) clearTimeout(connection.heartbeat)
     },
   }

@@ -6,21 +6,21 @@ import websocket from '@fastify/websocket'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { SandboxClock } from './clock'
 import { controlSurface } from './control-surface'
-import { GizwitsFailure, sendFailure } from './gizwits-errors'
+import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
 import { gizwitsAccountHttp } from './gizwits-account-http'
 import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
-import { loadProducts } from './products'
-import { SharingDesk } from './sharing'
+import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
-import { openSandboxStore } from './store'
+import { openStores } from './store/index'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
 import { wechatOauth } from './wechat-oauth'
 import { wechatPlatform } from './wechat-platform'
 import { wechatPush } from './wechat-push'
 import { World } from './world'
+import { WechatErrcode } from './wechat-errors'
 
 const CLIENT_COOKIE = 'sbx_wechat_client'
 
@@ -53,6 +53,8 @@ export interface SandboxOptions {
   oauthDomains?: string[]
   behaviour?: Behaviour
   reportDelayMs?: number
+  /** How often devices tick in 'live' mode (4 s unless a test wants it faster). */
+  tickMs?: number
   heartbeatGraceMs?: number
   /** The Official Account's server configuration: where pushes go, and how they are signed and encrypted. */
   wechatToken?: string
@@ -80,14 +82,13 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const behaviour = options.behaviour ?? 'live'
   const host = options.host ?? '127.0.0.1'
-  const db = openSandboxStore(options.dataFile ?? ':memory:')
+  const stores = openStores(options.dataFile ?? ':memory:')
   const clock = new SandboxClock()
-  const world = new World(db, loadProducts(), clock)
+  const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
-  const simulator = new DeviceSimulator(world, behaviour, delay)
-  const desk = new SharingDesk(db, world)
+  const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs)
   // Time-limited guests lose their device on time even when nobody calls the API.
-  const sweeper = setInterval(() => world.sweepExpiredGuests(), 5000)
+  const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
@@ -108,16 +109,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const routes = openApiRoutes(app)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GizwitsFailure) return sendFailure(reply, error)
-    if (isOpenApi(request.url) && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(9015, error.message))
+    if (isOpenApi(request.url) && (error.statusCode ?? 500) < 500) return sendFailure(reply, new GizwitsFailure(ErrorCode.FORM_INVALID, error.message))
     // api.weixin.qq.com answers HTTP 200 with an errcode, whatever went wrong: 47001 for a body it cannot parse,
     // -1 for its own failure.
     if (isWechatApi(request.url)) {
       const failed = (error.statusCode ?? 500) >= 500
       if (failed) request.log.error(error)
-      return reply.status(200).send(failed ? { errcode: -1, errmsg: 'system error' } : { errcode: 47001, errmsg: 'data format error' })
+      return reply.status(200).send(failed ? { errcode: WechatErrcode.SYSTEM_ERROR, errmsg: 'system error' } : { errcode: WechatErrcode.DATA_FORMAT_ERROR, errmsg: 'data format error' })
     }
     request.log.error(error)
-    if (isOpenApi(request.url)) return sendFailure(reply, new GizwitsFailure(9008))
+    if (isOpenApi(request.url)) return sendFailure(reply, new GizwitsFailure(ErrorCode.SERVER_ERROR))
     return reply.status(error.statusCode ?? 500).send({ error: 'sandbox_error', message: error.message })
   })
   // An unknown Open API path or method gets an error body a Gizwits client recognises (a body without error_code
@@ -128,23 +129,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const methods = routes.methodsFor(path)
     if (methods.length > 0) {
       reply.header('allow', methods.join(', '))
-      return sendFailure(reply, new GizwitsFailure(9015, `method ${request.method} not allowed on ${path}; allowed: ${methods.join(', ')}`, 405))
+      return sendFailure(reply, new GizwitsFailure(ErrorCode.FORM_INVALID, `method ${request.method} not allowed on ${path}; allowed: ${methods.join(', ')}`, 405))
     }
-    return sendFailure(reply, new GizwitsFailure(9015, `no such API: ${request.method} ${path}`, 404))
+    return sendFailure(reply, new GizwitsFailure(ErrorCode.FORM_INVALID, `no such API: ${request.method} ${path}`, 404))
   })
 
   let listening = { host, wsPort: options.port ?? 8081 }
   let ws: GizwitsWs | undefined
   await app.register(async (scope) => {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
-    await gizwitsSharingHttp(scope, { world, desk, appId: options.gizwitsAppId })
+    await gizwitsSharingHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
-    await wechatOauth(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
-    await wechatPlatform(scope, { db, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
+    await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
+    await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
     await wechatPush(scope, {
-      db, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
+      wechat: stores.wechat, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
     })
     await controlSurface(scope, { world, ws: () => ws!, appUrl: () => options.appUrl ?? null, labelKey: options.labelKey ?? null })
@@ -187,7 +188,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       simulator.stop()
       ws?.close()
       await app.close()
-      db.close()
+      stores.close()
     },
   }
 }

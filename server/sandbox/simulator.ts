@@ -1,29 +1,39 @@
-// How virtual devices behave: a write is applied and reported back after a short delay, like a real MCU; in
-// 'live' mode sensors drift, automations run, alarms and faults fire and clear, and a flaky device drops offline.
+// How virtual devices behave over time: a write is applied and reported back after a short delay, like a real
+// MCU; in 'live' mode each device's product ticks (sensors drift, automations run, alarms and faults fire and
+// clear: products/*/index.ts), and a flaky device drops offline now and then.
 import type { Attrs, AttrValue } from '@shared/open-api'
 import { quantize } from './device-rules'
-import type { DeviceState, World } from './world'
+import type { Bindings } from './bindings'
+import type { Devices, DeviceState } from './devices'
+import type { Tick } from './products/product'
 
 export type Behaviour = 'live' | 'still'
 
+/** How often a device ticks in 'live' mode, unless the sandbox is told otherwise (tests tick faster). */
 const TICK_MS = 4000
 const FLAKY_EVERY_TICKS = 45
 const FLAKY_OFFLINE_TICKS = 5
+/** A fault fires on this share of ticks, and clears itself after FAULT_TICKS. */
+const FAULT_CHANCE = 0.004
+const FAULT_TICKS = 8
 
 export class DeviceSimulator {
   private timer: NodeJS.Timeout | undefined
   private pending = new Set<NodeJS.Timeout>()
   private ticks = 0
   private faultTicks = new Map<string, number>()
+  private writes = 0
 
   constructor(
-    private readonly world: World,
+    private readonly devices: Devices,
+    private readonly bindings: Bindings,
     private readonly behaviour: Behaviour,
     private readonly reportDelayMs: () => number,
+    private readonly tickMs = TICK_MS,
   ) {}
 
   start(): void {
-    if (this.behaviour === 'live') this.timer = setInterval(() => this.tick(), TICK_MS)
+    if (this.behaviour === 'live') this.timer = setInterval(() => this.tick(), this.tickMs)
   }
 
   stop(): void {
@@ -32,85 +42,59 @@ export class DeviceSimulator {
     this.pending.clear()
   }
 
-  /** The device receives a control; it applies it and reports its whole status after the delay. */
-  write(did: string, attrs: Attrs, reply?: { uid: string; connectionId: number; sn: number }): void {
+  /**
+   * The device receives a control; it applies it and reports its whole status after the delay, unless it went
+   * offline meanwhile. Returns the write's number, which the report that applies it carries as `answers`.
+   */
+  write(did: string, attrs: Attrs): number {
+    const write = ++this.writes
     const timeout = setTimeout(() => {
       this.pending.delete(timeout)
-      const device = this.world.devices.get(did)
+      const device = this.devices.get(did)
       if (!device?.online) return
-      this.world.report(did, { ...attrs, ...this.consequences(device, attrs) }, reply)
+      this.devices.report(did, { ...attrs, ...device.product.module.applyWrite?.(attrs, device.attrs) }, write)
     }, this.reportDelayMs())
     this.pending.add(timeout)
-  }
-
-  private consequences(device: DeviceState, written: Attrs): Attrs {
-    if (device.product.definition.name === '智能浇花器' && written.pump === true) return { fault_pump: false }
-    return {}
+    return write
   }
 
   private tick(): void {
     this.ticks++
-    for (const device of this.world.devices.values()) {
+    for (const device of this.devices.values()) {
       if (device.seed.flaky) this.flap(device)
-      if (!device.online || !this.world.usersBoundTo(device.seed.did).length) continue
+      if (!device.online || !this.bindings.usersBoundTo(device.seed.did).length) continue
       const changes = this.drift(device)
-      if (Object.keys(changes).length > 0) this.world.report(device.seed.did, changes)
+      if (Object.keys(changes).length > 0) this.devices.report(device.seed.did, changes)
     }
   }
 
   private flap(device: DeviceState): void {
     const phase = this.ticks % FLAKY_EVERY_TICKS
-    if (phase === 0) this.world.setOnline(device.seed.did, false)
-    if (phase === FLAKY_OFFLINE_TICKS) this.world.setOnline(device.seed.did, true)
+    if (phase === 0) this.devices.setOnline(device.seed.did, false)
+    if (phase === FLAKY_OFFLINE_TICKS) this.devices.setOnline(device.seed.did, true)
   }
 
+  /** What the device's product does by itself this tick. */
   private drift(device: DeviceState): Attrs {
     const a = device.attrs
     const next: Attrs = {}
-    const set = (name: string, value: number) => {
-      const attr = device.product.attrs.find((candidate) => candidate.name === name)
-      if (!attr) return
-      const snapped = quantize(attr, value)
-      if (snapped !== a[name]) next[name] = snapped
+    const tick: Tick = {
+      attrs: a,
+      next,
+      num: (value: AttrValue | undefined) => (typeof value === 'number' ? value : 0),
+      set: (name, value) => {
+        const attr = device.product.attrs.find((candidate) => candidate.name === name)
+        if (!attr) return
+        const snapped = quantize(attr, value)
+        if (snapped !== a[name]) next[name] = snapped
+      },
+      flag: (name, on) => {
+        if ((a[name] === true) !== on) next[name] = on
+      },
+      jitter: (size) => (Math.random() - 0.5) * 2 * size,
+      fault: (name) => this.randomFault(device, name, next),
     }
-    const flag = (name: string, on: boolean) => {
-      if ((a[name] === true) !== on) next[name] = on
-    }
-    const num = (value: AttrValue | undefined) => (typeof value === 'number' ? value : 0)
-    const jitter = (size: number) => (Math.random() - 0.5) * 2 * size
-
-    switch (device.product.definition.name) {
-      case '空调': {
-        const target = a.switch === true && a.mode !== '送风' ? num(a.set_temp) : 28
-        const room = num(a.room_temp)
-        set('room_temp', room + Math.sign(target - room) * Math.min(Math.abs(target - room), 0.3) + jitter(0.1))
-        this.randomFault(device, 'fault_roomtemp', next)
-        break
-      }
-      case '智能浇花器': {
-        let soil = num(a.soil_humidity) - (Math.random() < 0.5 ? 1 : 0)
-        const dry = soil < num(a.water_threshold)
-        if (a.auto_water === true && dry && a.pump !== true) next.pump = true
-        if (a.pump === true || next.pump === true) soil += 6
-        if (soil >= 70 && a.pump === true) next.pump = false
-        set('soil_humidity', soil)
-        set('temperature', num(a.temperature) + jitter(0.3))
-        set('light', num(a.light) + jitter(400))
-        flag('alert_dry', num(next.soil_humidity ?? a.soil_humidity) < num(a.water_threshold))
-        flag('alert_hot', num(next.temperature ?? a.temperature) > num(a.temp_threshold))
-        this.randomFault(device, 'fault_pump', next)
-        break
-      }
-      case '宠物屋': {
-        set('Temperature', num(a.Temperature) + Math.round(jitter(1)))
-        set('Humidity', num(a.Humidity) + Math.round(jitter(2)))
-        if (Math.random() < 0.2) next.Infrared = !(a.Infrared === true)
-        flag('Alert_1', num(next.Temperature ?? a.Temperature) > 35)
-        flag('Alert_2', num(next.Humidity ?? a.Humidity) > 85)
-        this.randomFault(device, 'Fault_Motor', next)
-        break
-      }
-    }
+    device.product.module.tick?.(tick)
     return next
   }
 
@@ -123,8 +107,8 @@ export class DeviceSimulator {
         this.faultTicks.delete(key)
         next[name] = false
       } else this.faultTicks.set(key, left - 1)
-    } else if (Math.random() < 0.004) {
-      this.faultTicks.set(key, 8)
+    } else if (Math.random() < FAULT_CHANCE) {
+      this.faultTicks.set(key, FAULT_TICKS)
       next[name] = true
     }
   }

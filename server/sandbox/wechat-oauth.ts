@@ -1,11 +1,13 @@
-// WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave (research/wechat.md §1).
+// WeChat web OAuth (网页授权) as the WeChat client and api.weixin.qq.com behave: coded error pages, single-use codes,
+// the access_token/refresh_token pair and its error codes (README's endpoint table).
 // Who "is in WeChat" is the sandbox cookie below; with it snsapi_base is silent, without it a picker asks.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type Database from 'better-sqlite3'
 import type { SandboxClock } from './clock'
+import type { WechatStore } from './store/wechat'
+import { WechatErrcode, OauthPageError } from './wechat-errors'
 
-export const IDENTITY_COOKIE = 'sbx_wechat_openid'
+const IDENTITY_COOKIE = 'sbx_wechat_openid'
 const CODE_LIFETIME_S = 300
 const SNS_TOKEN_LIFE_S = 7200
 const REFRESH_TOKEN_LIFE_S = 30 * 24 * 3600
@@ -16,7 +18,7 @@ function originOf(request: FastifyRequest): string {
 }
 
 export interface WechatOauthOptions {
-  db: Database.Database
+  wechat: WechatStore
   clock: SandboxClock
   appId: string
   appSecret: string
@@ -46,28 +48,28 @@ function errorPage(reply: FastifyReply, code: number, text: string): FastifyRepl
 
 export async function wechatOauth(app: FastifyInstance, options: WechatOauthOptions): Promise<void> {
   const codes = new Map<string, IssuedCode>()
-  const { db, clock } = options
+  const { wechat, clock } = options
 
-  const users = () => db.prepare('SELECT openid, nickname FROM wechat_users ORDER BY rowid').all() as Array<{ openid: string; nickname: string }>
-  const knownUser = (openid: string) => db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(openid) !== undefined
+  const users = () => wechat.users()
+  const knownUser = (openid: string) => wechat.user(openid) !== undefined
 
   app.get('/connect/oauth2/authorize', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>
-    if (!query.appid) return errorPage(reply, 10012, 'appid 不能为空')
-    if (query.appid !== options.appId) return errorPage(reply, 10016, '不支持此 appid')
-    if (!query.redirect_uri) return errorPage(reply, 10011, 'redirect_uri 不能为空')
+    if (!query.appid) return errorPage(reply, OauthPageError.APPID_MISSING, 'appid 不能为空')
+    if (query.appid !== options.appId) return errorPage(reply, OauthPageError.APPID_NOT_SUPPORTED, '不支持此 appid')
+    if (!query.redirect_uri) return errorPage(reply, OauthPageError.REDIRECT_URI_MISSING, 'redirect_uri 不能为空')
     let redirect: URL
     try {
       redirect = new URL(query.redirect_uri)
     } catch {
-      return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
+      return errorPage(reply, OauthPageError.REDIRECT_URI_DOMAIN, 'redirect_uri 域名与后台配置不一致')
     }
-    if (!options.oauthDomains.includes(redirect.hostname)) return errorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
-    if (query.response_type !== 'code') return errorPage(reply, 10004, 'response_type 错误')
-    if (!query.scope) return errorPage(reply, 10010, 'scope 不能为空')
-    if (query.scope !== 'snsapi_base' && query.scope !== 'snsapi_userinfo') return errorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
-    if (!query.state) return errorPage(reply, 10013, 'state 不能为空')
-    if (!/^[a-zA-Z0-9]{1,128}$/.test(query.state)) return errorPage(reply, 10013, 'state 只能是字母和数字，最长 128 字节')
+    if (!options.oauthDomains.includes(redirect.hostname)) return errorPage(reply, OauthPageError.REDIRECT_URI_DOMAIN, 'redirect_uri 域名与后台配置不一致')
+    if (query.response_type !== 'code') return errorPage(reply, OauthPageError.RESPONSE_TYPE, 'response_type 错误')
+    if (!query.scope) return errorPage(reply, OauthPageError.SCOPE_MISSING, 'scope 不能为空')
+    if (query.scope !== 'snsapi_base' && query.scope !== 'snsapi_userinfo') return errorPage(reply, OauthPageError.SCOPE_NOT_ALLOWED, '此公众号并没有这些 scope 的权限')
+    if (!query.state) return errorPage(reply, OauthPageError.STATE_INVALID, 'state 不能为空')
+    if (!/^[a-zA-Z0-9]{1,128}$/.test(query.state)) return errorPage(reply, OauthPageError.STATE_INVALID, 'state 只能是字母和数字，最长 128 字节')
 
     const openid = request.cookies[IDENTITY_COOKIE]
     if (!openid || !knownUser(openid)) {
@@ -88,20 +90,20 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     return reply.redirect(redirect.toString(), 302)
   })
 
-  // Web OAuth tokens (research/wechat.md §1): the access_token lasts 2 hours, the refresh_token 30 days and is
+  // Web OAuth tokens: the access_token lasts 2 hours, the refresh_token 30 days and is
   // not extended by refreshing. Refreshing before expiry keeps the access_token and renews its time; after, a new one.
   const accessTokens = new Map<string, { openid: string; scope: string; expiresAt: number }>()
   const refreshTokens = new Map<string, { openid: string; scope: string; expiresAt: number; accessToken: string }>()
 
   app.get('/sns/oauth2/access_token', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (query.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
-    if (query.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (!query.code) return { errcode: 41008, errmsg: `missing code, ${rid()}` }
+    if (query.appid !== options.appId) return { errcode: WechatErrcode.INVALID_APPID, errmsg: `invalid appid, ${rid()}` }
+    if (query.secret !== options.appSecret) return { errcode: WechatErrcode.INVALID_APPSECRET, errmsg: `invalid appsecret, ${rid()}` }
+    if (query.grant_type !== 'authorization_code') return { errcode: WechatErrcode.INVALID_GRANT_TYPE, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.code) return { errcode: WechatErrcode.CODE_MISSING, errmsg: `missing code, ${rid()}` }
     const issued = codes.get(query.code)
-    if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: 40029, errmsg: `invalid code, ${rid()}` }
-    if (issued.used) return { errcode: 40163, errmsg: `code been used, ${rid()}` }
+    if (!issued || issued.expiresAt <= clock.nowS() || issued.appid !== query.appid) return { errcode: WechatErrcode.INVALID_CODE, errmsg: `invalid code, ${rid()}` }
+    if (issued.used) return { errcode: WechatErrcode.CODE_USED, errmsg: `code been used, ${rid()}` }
     issued.used = true
     const accessToken = randomBytes(24).toString('hex')
     const refreshToken = randomBytes(24).toString('hex')
@@ -112,12 +114,12 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   app.get('/sns/oauth2/refresh_token', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    if (query.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (query.grant_type !== 'refresh_token') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (!query.refresh_token) return { errcode: 41003, errmsg: `refresh_token missing, ${rid()}` }
+    if (query.appid !== options.appId) return { errcode: WechatErrcode.INVALID_APPID, errmsg: `invalid appid, ${rid()}` }
+    if (query.grant_type !== 'refresh_token') return { errcode: WechatErrcode.INVALID_GRANT_TYPE, errmsg: `invalid grant_type, ${rid()}` }
+    if (!query.refresh_token) return { errcode: WechatErrcode.REFRESH_TOKEN_MISSING, errmsg: `refresh_token missing, ${rid()}` }
     const refresh = refreshTokens.get(query.refresh_token)
-    if (!refresh) return { errcode: 40030, errmsg: `invalid refresh_token, ${rid()}` }
-    if (refresh.expiresAt <= clock.nowS()) return { errcode: 42002, errmsg: `refresh_token timeout, ${rid()}` }
+    if (!refresh) return { errcode: WechatErrcode.INVALID_REFRESH_TOKEN, errmsg: `invalid refresh_token, ${rid()}` }
+    if (refresh.expiresAt <= clock.nowS()) return { errcode: WechatErrcode.REFRESH_TOKEN_EXPIRED, errmsg: `refresh_token timeout, ${rid()}` }
     const current = accessTokens.get(refresh.accessToken)
     if (current && current.expiresAt > clock.nowS()) {
       current.expiresAt = clock.nowS() + SNS_TOKEN_LIFE_S
@@ -131,12 +133,12 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
 
   /** The error for a web OAuth token and openid, or null when they go together and are live. */
   const snsTokenProblem = (token: string | undefined, openid: string | undefined) => {
-    if (!token) return { errcode: 41001, errmsg: `access_token missing, ${rid()}` }
+    if (!token) return { errcode: WechatErrcode.ACCESS_TOKEN_MISSING, errmsg: `access_token missing, ${rid()}` }
     const issued = accessTokens.get(token)
-    if (!issued) return { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
-    if (issued.expiresAt <= clock.nowS()) return { errcode: 42001, errmsg: `access_token expired, ${rid()}` }
-    if (!openid) return { errcode: 41009, errmsg: `missing openid, ${rid()}` }
-    if (openid !== issued.openid) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    if (!issued) return { errcode: WechatErrcode.INVALID_CREDENTIAL, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+    if (issued.expiresAt <= clock.nowS()) return { errcode: WechatErrcode.ACCESS_TOKEN_EXPIRED, errmsg: `access_token expired, ${rid()}` }
+    if (!openid) return { errcode: WechatErrcode.OPENID_MISSING, errmsg: `missing openid, ${rid()}` }
+    if (openid !== issued.openid) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     return null
   }
 
@@ -147,21 +149,21 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     const problem = snsTokenProblem(query.access_token, query.openid)
     if (problem) return problem
     const issued = accessTokens.get(query.access_token!)!
-    if (issued.scope !== 'snsapi_userinfo') return { errcode: 48001, errmsg: `api unauthorized, ${rid()}` }
-    const user = db.prepare('SELECT openid, nickname FROM wechat_users WHERE openid = ?').get(issued.openid) as { openid: string; nickname: string } | undefined
-    if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
+    if (issued.scope !== 'snsapi_userinfo') return { errcode: WechatErrcode.API_UNAUTHORIZED, errmsg: `api unauthorized, ${rid()}` }
+    const user = wechat.user(issued.openid)
+    if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     return { openid: user.openid, nickname: user.nickname, sex: 0, province: '', city: '', country: '', headimgurl: `${originOf(request)}/sandbox/wechat/avatar/${encodeURIComponent(user.openid)}/132`, privilege: [] }
   })
 
   app.get('/sns/auth', async (request) => {
     const query = request.query as Record<string, string | undefined>
-    return snsTokenProblem(query.access_token, query.openid) ?? { errcode: 0, errmsg: 'ok' }
+    return snsTokenProblem(query.access_token, query.openid) ?? { errcode: WechatErrcode.OK, errmsg: 'ok' }
   })
 
   // The sandbox user's avatar, at WeChat's sizes (the last path part of headimgurl: 0 = 640, 46, 64, 96, 132).
   app.get('/sandbox/wechat/avatar/:openid/:size', async (request, reply) => {
     const { openid, size } = request.params as { openid: string; size: string }
-    const user = db.prepare('SELECT nickname FROM wechat_users WHERE openid = ?').get(openid) as { nickname: string } | undefined
+    const user = wechat.user(openid)
     const pixels = ({ '0': 640, '46': 46, '64': 64, '96': 96, '132': 132 } as Record<string, number>)[size]
     if (!user || !pixels) return reply.status(404).send({ error: 'no_avatar', message: 'no such user or size; sizes are 0, 46, 64, 96, 132' })
     const hue = [...openid].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360
@@ -193,7 +195,7 @@ export async function wechatOauth(app: FastifyInstance, options: WechatOauthOpti
     const name = (nickname ?? '').trim()
     if (!name || name.length > 20) return reply.status(400).type('text/html; charset=utf-8').send(page('微信（沙箱）', '<p class="error">请填写 1–20 个字的昵称</p>'))
     const openid = `oSbx_${randomBytes(12).toString('base64url').slice(0, 23)}`
-    db.prepare('INSERT INTO wechat_users (openid, nickname, created_at) VALUES (?, ?, ?)').run(openid, name, clock.nowS())
+    wechat.addUser(openid, name, clock.nowS())
     reply.setCookie(IDENTITY_COOKIE, openid, { path: '/', httpOnly: true, sameSite: 'lax' })
     const target = safeNext(next)
     return target ? reply.redirect(target, 302) : { openid }

@@ -2,12 +2,13 @@
 // template messages, with WeChat's own error codes, always HTTP 200 with errcode in the body. Sent messages are kept
 // so the sandbox can show them.
 import { randomBytes } from 'node:crypto'
-import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import type { SandboxClock } from './clock'
+import type { WechatStore } from './store/wechat'
+import { WechatErrcode } from './wechat-errors'
 
 export interface WechatPlatformOptions {
-  db: Database.Database
+  wechat: WechatStore
   clock: SandboxClock
   appId: string
   appSecret: string
@@ -29,7 +30,7 @@ const rid = () => `rid: ${randomBytes(6).toString('hex')}`
 interface IssuedToken { token: string; expiresAt: number; kind: 'token' | 'stable'; revokedAt: number | null }
 
 export async function wechatPlatform(app: FastifyInstance, options: WechatPlatformOptions): Promise<void> {
-  const { db, clock } = options
+  const { wechat, clock } = options
   // Both calls' tokens, each valid until it expires or is revoked. cgi-bin/token and stable_token are isolated from
   // each other (api_getstableaccesstoken): a call to one never revokes the other's token.
   const tokens = new Map<string, IssuedToken>()
@@ -49,26 +50,28 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
 
   /** The errcode for a token a call carries, or 0 when it is still good. */
   const tokenProblem = (token: string | undefined): number => {
-    if (!token) return 41001
+    if (!token) return WechatErrcode.ACCESS_TOKEN_MISSING
     const issued = tokens.get(token)
-    if (!issued || (issued.revokedAt !== null && issued.revokedAt <= clock.nowS())) return 40001
-    if (issued.expiresAt <= clock.nowS()) return 42001
-    return 0
+    if (!issued || (issued.revokedAt !== null && issued.revokedAt <= clock.nowS())) return WechatErrcode.INVALID_CREDENTIAL
+    if (issued.expiresAt <= clock.nowS()) return WechatErrcode.ACCESS_TOKEN_EXPIRED
+    return WechatErrcode.OK
   }
-  const tokenError = (code: number) =>
-    ({ 41001: { errcode: 41001, errmsg: `access_token missing, ${rid()}` }, 42001: { errcode: 42001, errmsg: `access_token expired, ${rid()}` } })[code as 41001 | 42001] ??
-    { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+  const tokenError = (code: number) => {
+    if (code === WechatErrcode.ACCESS_TOKEN_MISSING) return { errcode: code, errmsg: `access_token missing, ${rid()}` }
+    if (code === WechatErrcode.ACCESS_TOKEN_EXPIRED) return { errcode: code, errmsg: `access_token expired, ${rid()}` }
+    return { errcode: WechatErrcode.INVALID_CREDENTIAL, errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}` }
+  }
 
   /** The account's API IP whitelist (公众号 IP 白名单), empty meaning "not switched on". */
   const ipProblem = (ip: string) =>
     ipWhitelist.length > 0 && !ipWhitelist.includes(ip.replace(/^::ffff:/, ''))
-      ? { errcode: 40164, errmsg: `invalid ip ${ip.replace(/^::ffff:/, '')} ipv6 ::ffff:${ip.replace(/^::ffff:/, '')}, not in whitelist, ${rid()}` }
+      ? { errcode: WechatErrcode.IP_NOT_IN_WHITELIST, errmsg: `invalid ip ${ip.replace(/^::ffff:/, '')} ipv6 ::ffff:${ip.replace(/^::ffff:/, '')}, not in whitelist, ${rid()}` }
       : null
 
   const credentialsProblem = (input: { grant_type?: unknown; appid?: unknown; secret?: unknown }) => {
-    if (input.grant_type !== 'client_credential') return { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` }
-    if (input.appid !== options.appId) return { errcode: 40013, errmsg: `invalid appid, ${rid()}` }
-    if (input.secret !== options.appSecret) return { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` }
+    if (input.grant_type !== 'client_credential') return { errcode: WechatErrcode.INVALID_GRANT_TYPE, errmsg: `invalid grant_type, ${rid()}` }
+    if (input.appid !== options.appId) return { errcode: WechatErrcode.INVALID_APPID, errmsg: `invalid appid, ${rid()}` }
+    if (input.secret !== options.appSecret) return { errcode: WechatErrcode.INVALID_APPSECRET, errmsg: `invalid appsecret, ${rid()}` }
     return null
   }
 
@@ -117,11 +120,11 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     if (query.type === 'wx_card') {
       // A different ticket from jsapi's: signing wx.config with it fails, as on WeChat.
       if (!cardTicket || cardTicket.expiresAt - ROTATE_BEFORE_S <= clock.nowS()) cardTicket = { value: randomBytes(40).toString('base64url'), expiresAt: clock.nowS() + TOKEN_LIFE_S }
-      return { errcode: 0, errmsg: 'ok', ticket: cardTicket.value, expires_in: cardTicket.expiresAt - clock.nowS() }
+      return { errcode: WechatErrcode.OK, errmsg: 'ok', ticket: cardTicket.value, expires_in: cardTicket.expiresAt - clock.nowS() }
     }
-    if (query.type !== 'jsapi') return { errcode: 40097, errmsg: `invalid args, ${rid()}` }
+    if (query.type !== 'jsapi') return { errcode: WechatErrcode.INVALID_ARGS, errmsg: `invalid args, ${rid()}` }
     const live = liveTicket()
-    return { errcode: 0, errmsg: 'ok', ticket: live.value, expires_in: live.expiresAt - clock.nowS() }
+    return { errcode: WechatErrcode.OK, errmsg: 'ok', ticket: live.value, expires_in: live.expiresAt - clock.nowS() }
   })
 
   // WeChat replaces tickets on its own schedule; a server that cached the old one signs wrongly until it refetches.
@@ -144,18 +147,18 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     const invalid = menuProblem(body)
     if (invalid) return { ...invalid, errmsg: `${invalid.errmsg}, ${rid()}` }
     menu = { button: body.button! }
-    return { errcode: 0, errmsg: 'ok' }
+    return { errcode: WechatErrcode.OK, errmsg: 'ok' }
   })
   app.get('/cgi-bin/menu/get', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
-    return menu ? { menu: { button: menu.button.map(asServed) } } : { errcode: 46003, errmsg: `menu no exist, ${rid()}` }
+    return menu ? { menu: { button: menu.button.map(asServed) } } : { errcode: WechatErrcode.MENU_NOT_EXIST, errmsg: `menu no exist, ${rid()}` }
   })
   app.get('/cgi-bin/menu/delete', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
     menu = null
-    return { errcode: 0, errmsg: 'ok' }
+    return { errcode: WechatErrcode.OK, errmsg: 'ok' }
   })
 
   // For the sandbox's WeChat page: the menu as created through the API, and one user's conversation.
@@ -163,8 +166,8 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   app.get('/sandbox/wechat/conversation', async (request, reply) => {
     const { openid } = request.query as { openid?: string }
     if (!openid) return reply.status(400).send({ error: 'bad_openid', message: 'openid is required' })
-    const following = !db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(openid)
-    const messages = (db.prepare('SELECT id, kind, body, created_at FROM wechat_messages WHERE openid = ? ORDER BY id').all(openid) as Array<{ id: number; kind: string; body: string; created_at: number }>)
+    const following = wechat.following(openid)
+    const messages = wechat.messages(openid)
       .map((row) => ({ id: row.id, kind: row.kind, created_at: row.created_at, ...(JSON.parse(row.body) as object) }))
     return { following, messages }
   })
@@ -173,18 +176,16 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
     const body = (request.body ?? {}) as { touser?: string; template_id?: string; data?: unknown; url?: string }
-    const user = typeof body.touser === 'string' ? db.prepare('SELECT openid FROM wechat_users WHERE openid = ?').get(body.touser) : undefined
-    if (!user) return { errcode: 40003, errmsg: `invalid openid, ${rid()}` }
-    if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: 40037, errmsg: `invalid template_id, ${rid()}` }
-    if (db.prepare('SELECT openid FROM wechat_unfollowed WHERE openid = ?').get(body.touser)) return { errcode: 43004, errmsg: `require subscribe, ${rid()}` }
+    const user = typeof body.touser === 'string' ? wechat.user(body.touser) : undefined
+    if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
+    if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: WechatErrcode.INVALID_TEMPLATE_ID, errmsg: `invalid template_id, ${rid()}` }
+    if (!wechat.following(user.openid)) return { errcode: WechatErrcode.REQUIRE_SUBSCRIBE, errmsg: `require subscribe, ${rid()}` }
     const day = new Date(clock.nowMs()).toISOString().slice(0, 10)
     if (sentToday.day !== day) sentToday = { day, count: 0 }
-    if (sentToday.count >= (options.dailyTemplateQuota ?? 100_000)) return { errcode: 45009, errmsg: `reach max api daily quota limit, ${rid()}` }
+    if (sentToday.count >= (options.dailyTemplateQuota ?? 100_000)) return { errcode: WechatErrcode.DAILY_QUOTA_REACHED, errmsg: `reach max api daily quota limit, ${rid()}` }
     sentToday.count++
-    const { lastInsertRowid } = db
-      .prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)')
-      .run(body.touser, 'template', JSON.stringify({ template_id: body.template_id, url: body.url, data: body.data }), clock.nowS())
-    return { errcode: 0, errmsg: 'ok', msgid: Number(lastInsertRowid) }
+    const msgid = wechat.addMessage(user.openid, 'template', { template_id: body.template_id, url: body.url, data: body.data }, clock.nowS())
+    return { errcode: WechatErrcode.OK, errmsg: 'ok', msgid }
   })
 }
 
@@ -202,24 +203,24 @@ function asServed(button: MenuButtonInput): Record<string, unknown> {
 interface MenuButtonInput { type?: string; name?: string; url?: string; key?: string; sub_button?: MenuButtonInput[] }
 
 /** WeChat's checks of a custom menu, with its error codes (40016–40027). */
-export function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: number; errmsg: string } | null {
+function menuProblem(menu: { button?: MenuButtonInput[] }): { errcode: number; errmsg: string } | null {
   const buttons = menu.button
-  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: 40016, errmsg: 'invalid button size' }
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: WechatErrcode.INVALID_BUTTON_SIZE, errmsg: 'invalid button size' }
   const check = (button: MenuButtonInput, sub: boolean): { errcode: number; errmsg: string } | null => {
-    if (!button.name || byteLength(button.name) > (sub ? 60 : 16)) return { errcode: sub ? 40024 : 40018, errmsg: sub ? 'invalid sub button name size' : 'invalid button name size' }
+    if (!button.name || byteLength(button.name) > (sub ? 60 : 16)) return { errcode: sub ? WechatErrcode.INVALID_SUB_BUTTON_NAME_SIZE : WechatErrcode.INVALID_BUTTON_NAME_SIZE, errmsg: sub ? 'invalid sub button name size' : 'invalid button name size' }
     // An empty sub_button is a leaf: what menu/get answers can be created again as it is.
     if (button.sub_button && button.sub_button.length > 0) {
-      if (sub) return { errcode: 40023, errmsg: 'invalid sub button size' }
-      if (button.sub_button.length < 1 || button.sub_button.length > 5) return { errcode: 40023, errmsg: 'invalid sub button size' }
+      if (sub) return { errcode: WechatErrcode.INVALID_SUB_BUTTON_SIZE, errmsg: 'invalid sub button size' }
+      if (button.sub_button.length < 1 || button.sub_button.length > 5) return { errcode: WechatErrcode.INVALID_SUB_BUTTON_SIZE, errmsg: 'invalid sub button size' }
       for (const child of button.sub_button) {
         const problem = check(child, true)
         if (problem) return problem
       }
       return null
     }
-    if (button.type === 'view') return button.url && byteLength(button.url) <= 1024 && /^https?:\/\//.test(button.url) ? null : { errcode: 40055, errmsg: 'invalid button url domain' }
-    if (button.type === 'click') return button.key && byteLength(button.key) <= 128 ? null : { errcode: 40019, errmsg: 'invalid button key size' }
-    return { errcode: 40017, errmsg: 'invalid button type' }
+    if (button.type === 'view') return button.url && byteLength(button.url) <= 1024 && /^https?:\/\//.test(button.url) ? null : { errcode: WechatErrcode.INVALID_BUTTON_URL, errmsg: 'invalid button url domain' }
+    if (button.type === 'click') return button.key && byteLength(button.key) <= 128 ? null : { errcode: WechatErrcode.INVALID_BUTTON_KEY_SIZE, errmsg: 'invalid button key size' }
+    return { errcode: WechatErrcode.INVALID_BUTTON_TYPE, errmsg: 'invalid button type' }
   }
   for (const button of buttons) {
     const problem = check(button, false)

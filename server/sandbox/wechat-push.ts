@@ -1,12 +1,12 @@
 // WeChat's server pushes, sent to the Official Account's server URL exactly as WeChat signs and encrypts them.
 // Written apart from the BFF's code (its own signing and AES) so the two can only agree by both being right.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
-import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import type { SandboxClock } from './clock'
+import type { WechatStore } from './store/wechat'
 
 export interface WechatPushOptions {
-  db: Database.Database
+  wechat: WechatStore
   clock: SandboxClock
   appId: string
   /** The Official Account's original id, the ToUserName of every push. */
@@ -59,8 +59,9 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
     }
     const mode: Mode = input.mode ?? 'safe'
     const createTime = input.create_time ?? options.clock.nowS()
-    // The hardware platform's device events (AbleCloud guide; research/wechat.md §4): who bound which device, from
-    // the device's QR. Like messages they carry a MsgId, which is what tells two events of one second apart.
+    // The WeChat hardware platform's device events (`MsgType` device_event, `Event` bind/unbind, as the AbleCloud
+    // guide shows them): who bound which device, from the device's QR. Like messages they carry a MsgId, which is
+    // what tells two events of one second apart.
     const deviceEvent = `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('device_event')}</MsgType><Event>${cdata(input.event ?? '')}</Event><DeviceType>${cdata(options.accountId)}</DeviceType><DeviceID>${cdata(input.device_id ?? '')}</DeviceID><Content>${cdata('')}</Content><SessionID>0</SessionID><MsgId>${++msgId}</MsgId><OpenID>${cdata(input.openid)}</OpenID></xml>`
     const inner = input.msg_type === 'device_event' ? deviceEvent : input.msg_type === 'text'
       ? `<xml><ToUserName>${cdata(options.accountId)}</ToUserName><FromUserName>${cdata(input.openid)}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(input.content ?? '')}</Content><MsgId>${++msgId}</MsgId></xml>`
@@ -79,9 +80,9 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
       const envelope = `<ToUserName>${cdata(options.accountId)}</ToUserName><Encrypt>${cdata(encrypted)}</Encrypt>`
       body = mode === 'safe' ? `<xml>${envelope}</xml>` : inner.replace('</xml>', `<Encrypt>${cdata(encrypted)}</Encrypt></xml>`)
     }
-    if (input.msg_type === 'text') options.db.prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)').run(input.openid, 'user', JSON.stringify({ content: input.content ?? '' }), options.clock.nowS())
-    if (input.msg_type === 'event' && input.event === 'unsubscribe') options.db.prepare('INSERT OR IGNORE INTO wechat_unfollowed (openid) VALUES (?)').run(input.openid)
-    if (input.msg_type === 'event' && input.event === 'subscribe') options.db.prepare('DELETE FROM wechat_unfollowed WHERE openid = ?').run(input.openid)
+    if (input.msg_type === 'text') options.wechat.addMessage(input.openid, 'user', { content: input.content ?? '' }, options.clock.nowS())
+    if (input.msg_type === 'event' && input.event === 'unsubscribe') options.wechat.setFollowing(input.openid, false)
+    if (input.msg_type === 'event' && input.event === 'subscribe') options.wechat.setFollowing(input.openid, true)
     const started = Date.now()
     const response = await fetch(`${target}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(5000) })
     const raw = await response.text()
@@ -93,7 +94,7 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
       replyXml = cipher.decrypt(encrypted)
     }
     const content = replyXml ? field(replyXml, 'Content') ?? null : null
-    if (content) options.db.prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)').run(input.openid, 'reply', JSON.stringify({ content }), options.clock.nowS())
+    if (content) options.wechat.addMessage(input.openid, 'reply', { content }, options.clock.nowS())
     return { status: response.status, elapsed_ms: Date.now() - started, raw, reply: content }
   })
 }

@@ -82,6 +82,25 @@ describe('app WebSocket', () => {
     expect(stranger.frames.filter((frame) => frame.cmd === 's2c_noti')).toEqual([])
   })
 
+  test('should answer writes in flight from two sockets each with its own res_sn, on the report that applies it', async () => {
+    const first = await loggedIn(FIRST_USER, true)
+    const second = await loggedIn(FIRST_USER, true)
+    first.send({ cmd: 'c2s_write', req_sn: 7, data: { did: LIVING_ROOM_AC, attrs: { set_temp: 18 } } })
+    second.send({ cmd: 'c2s_write', req_sn: 8, data: { did: LIVING_ROOM_AC, attrs: { fan_swing: true } } })
+    first.send({ cmd: 'c2s_write', req_sn: 9, data: { did: LIVING_ROOM_AC, attrs: { set_temp: 26 } } })
+    type Noti = { res_sn?: number; data: { attrs: { set_temp: number; fan_swing: boolean } } }
+    const answered = (sn: number) => (frame: Record<string, unknown>) => frame.cmd === 's2c_noti' && frame.res_sn === sn
+    expect((await first.next<Noti>(answered(7))).data.attrs.set_temp).toBe(18)
+    expect((await second.next<Noti>(answered(8))).data.attrs.fan_swing).toBe(true)
+    expect((await first.next<Noti>(answered(9))).data.attrs.set_temp).toBe(26)
+    // Each socket also gets the other's report, plainly; no res_sn goes to the wrong socket.
+    const plain = (frame: Record<string, unknown>) => frame.cmd === 's2c_noti' && !('res_sn' in frame)
+    await first.next(plain)
+    await second.next(plain)
+    await second.next(plain)
+    expect([...first.frames, ...second.frames].filter((frame) => 'res_sn' in frame)).toEqual([])
+  })
+
   test('should refuse to write to a device the user has not bound', async () => {
     const recorder = await loggedIn()
     recorder.send({ cmd: 'c2s_write', data: { did: SECOND_USERS_AC, attrs: { switch: true } } })

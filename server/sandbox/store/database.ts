@@ -1,5 +1,5 @@
-// The sandbox's own SQLite store: Gizwits users and tokens, bindings, sharings and messages, device state,
-// WeChat demo users.
+// The sandbox's own SQLite file: its tables and their rows. The rest of the store layer (one file per owner
+// beside this one) is the only code that writes SQL; everything above it speaks in rows.
 import Database from 'better-sqlite3'
 
 export interface BindingRow {
@@ -14,10 +14,17 @@ export interface BindingRow {
   expires_at: number | null
 }
 
+/** A sharing record's state (seed 003 设备分享). */
+export const SharingStatus = { WAITING: 0, ACCEPTED: 1, REJECTED: 2, CANCELLED: 3 } as const
+export type SharingStatusValue = (typeof SharingStatus)[keyof typeof SharingStatus]
+
+/** A message's state (seed 003 消息中心): deleted messages are kept but never listed. */
+export const MessageStatus = { UNREAD: 0, READ: 1, DELETED: 2 } as const
+
 export interface SharingRow {
   id: number
   type: 0 | 1
-  status: 0 | 1 | 2 | 3
+  status: SharingStatusValue
   did: string
   owner_uid: string
   guest_uid: string | null
@@ -27,6 +34,16 @@ export interface SharingRow {
   created_at: number
   updated_at: number
   expired_at: number
+}
+
+export interface MessageRow {
+  id: string
+  uid: string
+  type: number
+  status: number
+  content: string
+  created_at: number
+  updated_at: number
 }
 
 /** Columns added to `users` for password users and profiles; all nullable text. */
