@@ -10,7 +10,7 @@ export async function confirmAction(message: string, options: { title?: string; 
       message,
       confirmButtonText: options.confirm ?? t('common.confirm'),
       cancelButtonText: t('common.cancel'),
-      confirmButtonColor: options.danger ? '#ee0a24' : '#07c160',
+      confirmButtonColor: options.danger ? 'var(--app-danger)' : 'var(--app-brand)',
     })
     return true
   } catch {
