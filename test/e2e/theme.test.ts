@@ -45,19 +45,19 @@ afterAll(async () => {
 
 async function colours(css: string) {
   await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body>${SAMPLE}</body></html>`)
-  return page.evaluate(() => {
-    const style = (selector: string) => getComputedStyle(document.querySelector(selector)!)
-    return {
-      page: getComputedStyle(document.body).backgroundColor,
-      title: style('.panel-title').color,
-      muted: style('.muted').color,
-      primary: style('.pill-button--primary').backgroundColor,
-      primaryText: style('.pill-button--primary').color,
-      danger: style('.pill-button--danger').color,
-      vantSuccessTag: style('.van-tag--success').color,
-      avatar: style('.avatar').backgroundColor,
-    }
-  })
+  // A string, because this runs in the page (the test's own types have no DOM).
+  const colour = (selector: string, property: 'color' | 'background-color') =>
+    page.evaluate(`getComputedStyle(document.querySelector('${selector}')).getPropertyValue('${property}')`) as Promise<string>
+  return {
+    page: await colour('body', 'background-color'),
+    title: await colour('.panel-title', 'color'),
+    muted: await colour('.muted', 'color'),
+    primary: await colour('.pill-button--primary', 'background-color'),
+    primaryText: await colour('.pill-button--primary', 'color'),
+    danger: await colour('.pill-button--danger', 'color'),
+    vantSuccessTag: await colour('.van-tag--success', 'color'),
+    avatar: await colour('.avatar', 'background-color'),
+  }
 }
 
 describe('theme', () => {
