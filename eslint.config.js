@@ -13,6 +13,11 @@ const SERVER = { group: ['**/server/**'], message: 'The SPA runs in the browser:
 export const boundaries = [
   // The SPA (everything in src/ except the shared shapes) never imports server code.
   { files: ['src/**/*.{ts,vue}'], ignores: ['src/shared/**'], rules: restrict([SERVER]) },
+  // Pages and components talk to stores and composables; only those call the BFF through the API modules.
+  {
+    files: ['src/pages/**/*.{ts,vue}', 'src/components/**/*.{ts,vue}'],
+    rules: restrict([SERVER, { group: ['@/api', '@/api/*', '../api/*', '../../api/*'], message: 'Pages and components talk to stores and composables, not to the API modules.' }]),
+  },
   // Shared code imports nothing outside itself: no app alias, no parent folder, no server.
   {
     files: ['src/shared/**/*.ts'],

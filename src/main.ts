@@ -3,6 +3,8 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { applyToVant, currentLocale, i18n } from './i18n'
 import { router } from './router'
+// The look as variables: the one file a vendor changes to rebrand the app.
+import './theme.css'
 // Records the landing URL at boot: iOS WeChat signs wx.config against it.
 import './wechat/environment'
 

@@ -10,7 +10,7 @@ export async function confirmAction(message: string, options: { title?: string; 
       message,
       confirmButtonText: options.confirm ?? t('common.confirm'),
       cancelButtonText: t('common.cancel'),
-      confirmButtonColor: options.danger ? '#ee0a24' : '#07c160',
+      confirmButtonColor: options.danger ? 'var(--app-danger)' : 'var(--app-brand)',
     })
     return true
   } catch {
@@ -23,8 +23,23 @@ export async function toast(message: string): Promise<void> {
   showToast({ message, position: 'bottom' })
 }
 
-/** The user-facing message of a failed call (the BFF's, in the user's language), or a generic one. */
-export function failureText(error: unknown): string {
+/** The user-facing message of a failed call (the BFF's, in the user's language), or `fallback`. */
+export function failureText(error: unknown, fallback = i18n.global.t('common.failed')): string {
   const message = (error as { message?: string } | null)?.message
-  return message && !/^HTTP \d+$/.test(message) ? message : i18n.global.t('common.failed')
+  return message && !/^HTTP \d+$/.test(message) ? message : fallback
+}
+
+/**
+ * Runs what the user asked for: a failure becomes a toast with its message, a success the `done` toast if given.
+ * Resolves to whether it worked, so the page can move on only then.
+ */
+export async function withToast(work: () => Promise<unknown>, done?: string): Promise<boolean> {
+  try {
+    await work()
+  } catch (error) {
+    void toast(failureText(error))
+    return false
+  }
+  if (done) void toast(done)
+  return true
 }

@@ -5,6 +5,11 @@ import type { AttrItem, BoundDevice, ProductDefinition } from '@shared/open-api'
 import { fetchBindings, fetchDatapoint } from '@/api/devices'
 import type { ApiError } from '@/api/http'
 
+/** The one name a device goes by on every page: the user's alias, their note, the product, its MAC, its did. */
+export function deviceName(device: BoundDevice): string {
+  return device.dev_alias || device.remark || device.product_name || device.mac || device.did
+}
+
 export const useDevicesStore = defineStore('devices', {
   state: () => ({
     list: [] as BoundDevice[],
@@ -14,6 +19,13 @@ export const useDevicesStore = defineStore('devices', {
   }),
   getters: {
     byDid: (state) => (did: string) => state.list.find((device) => device.did === did),
+    /** A device's name (deviceName), or its did while the list does not have it. */
+    nameOf(): (did: string) => string {
+      return (did) => {
+        const device = this.byDid(did)
+        return device ? deviceName(device) : did
+      }
+    },
     /** A colour index per product, stable for the user's list, so products look different. */
     toneOf: (state) => (productKey: string): number => Math.max(0, [...new Set(state.list.map((device) => device.product_key))].sort().indexOf(productKey)),
     attrsOf: (state) => (productKey: string): AttrItem[] => {

@@ -1,13 +1,12 @@
 // Live device state from the page socket: online flags and datapoint values, plus the two connection states
 // users must tell apart — our own link down (socketUp) and the BFF's link to the cloud down (cloudUp). After every
-// (re)open it subscribes again and asks what became of the commands still open (see stores/commands.ts).
+// (re)open it subscribes again. It owns the socket and knows nothing of commands: stores/commands.ts sends through
+// `send` and listens to `opened` and `onFrame` (Pinia's $onAction), so the two stores never call each other back.
 import { defineStore } from 'pinia'
-import { isActive } from '@shared/datapoint'
 import type { Attrs } from '@shared/open-api'
-import { MAX_COMMAND_STATUS_IDS, type PageServerFrame } from '@shared/ws-frames'
-import { currentLocale, i18n } from '@/i18n'
+import type { PageClientFrame, PageServerFrame } from '@shared/ws-frames'
+import { currentLocale } from '@/i18n'
 import { PageSocket, pageSocketUrl } from '@/live/page-socket'
-import { useCommandsStore } from './commands'
 import { useDevicesStore } from './devices'
 import { useMessagesStore } from './messages'
 
@@ -21,7 +20,6 @@ export interface LiveDevice {
 
 let socket: PageSocket | null = null
 const subscribed = new Set<string>()
-let nextReqSn = 1
 
 export const useLiveStore = defineStore('live', {
   state: () => ({
@@ -38,25 +36,22 @@ export const useLiveStore = defineStore('live', {
   actions: {
     connect(WebSocketImpl?: typeof WebSocket): void {
       if (socket) return
-      useCommandsStore().restore()
       socket = new PageSocket({
         url: pageSocketUrl(currentLocale()),
         WebSocketImpl,
-        onOpen: () => {
-          this.socketUp = true
-          this.everConnected = true
-          // A new socket knows nothing: subscribe again to get the snapshot.
-          if (subscribed.size > 0) socket?.send({ cmd: 'subscribe_req', data: [...subscribed].map((did) => ({ did })) })
-          // A command whose answer was lost with the old socket (or the old BFF): ask what became of it.
-          const ids = useCommandsStore().openIds
-          if (ids.length > 0) socket?.send({ cmd: 'c2s_command_status', data: { ids: ids.slice(-MAX_COMMAND_STATUS_IDS) } })
-        },
+        onOpen: () => this.opened(),
         onClose: () => {
           this.socketUp = false
         },
         onFrame: (frame) => this.onFrame(frame),
       })
       socket.start()
+    },
+    /** Each (re)open: a new socket knows nothing, so subscribe again to get the snapshot. */
+    opened(): void {
+      this.socketUp = true
+      this.everConnected = true
+      if (subscribed.size > 0) socket?.send({ cmd: 'subscribe_req', data: [...subscribed].map((did) => ({ did })) })
     },
     disconnect(): void {
       socket?.stop()
@@ -75,10 +70,9 @@ export const useLiveStore = defineStore('live', {
       if (!socket.isOpen) return socket.reconnectNow()
       if (subscribed.size > 0) socket.send({ cmd: 'subscribe_req', data: [...subscribed].map((did) => ({ did })) })
     },
-    write(did: string, attrs: Attrs, id?: string): number | null {
-      if (!this.socketUp || !socket) return null
-      const reqSn = nextReqSn++
-      return socket.send({ cmd: 'c2s_write', req_sn: reqSn, ...(id ? { id } : {}), data: { did, attrs } }) ? reqSn : null
+    /** Puts a frame on the socket; false when it is not open (nothing was sent). */
+    send(frame: PageClientFrame): boolean {
+      return this.socketUp && socket !== null && socket.send(frame)
     },
     /** Values from REST `latest`; live reports that already arrived are newer and win. */
     applyLatest(did: string, attrs: Attrs): void {
@@ -94,26 +88,18 @@ export const useLiveStore = defineStore('live', {
       if (!this.devices[did]) this.devices[did] = { online: null, attrs: {}, known: false }
       return this.devices[did]
     },
+    /** Every frame from the BFF; the command frames (`s2c_write_res`, `s2c_command_status`) are the commands store's. */
     onFrame(frame: PageServerFrame): void {
-      const commands = useCommandsStore()
       switch (frame.cmd) {
         case 's2c_noti': {
           const device = this.ensure(frame.data.did)
           device.attrs = { ...device.attrs, ...frame.data.attrs }
           device.known = true
           device.online = true
-          const devices = useDevicesStore()
-          commands.onReport(frame.data.did, frame.data.attrs, (name) => devices.attrOf(frame.data.did, name))
           return
         }
         case 's2c_online_status':
           this.ensure(frame.data.did).online = frame.data.online
-          return
-        case 's2c_write_res':
-          commands.onWriteResult(frame.res_sn, frame.data.ok, frame.data.msg, frame.data.id, frame.data.state)
-          return
-        case 's2c_command_status':
-          commands.onStatus(frame.data.commands, i18n.global.t('command.notSent'))
           return
         case 's2c_cloud_status':
           this.cloudUp = frame.data.connected
@@ -128,8 +114,3 @@ export const useLiveStore = defineStore('live', {
     },
   },
 })
-
-/** Active alarm and fault names of a device, for banners and list summaries. */
-export function activeAlarms(attrs: Attrs, names: string[]): string[] {
-  return names.filter((name) => isActive(attrs[name]))
-}

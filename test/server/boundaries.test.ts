@@ -23,6 +23,16 @@ describe('import boundaries', () => {
     expect(await crossings('src/stores/fixture.ts', imports('@shared/open-api'))).toEqual([])
   })
 
+  test('should keep pages and components off the API modules', async () => {
+    const message = 'Pages and components talk to stores and composables, not to the API modules.'
+    expect(await crossings('src/pages/fixture.ts', imports('@/api/sharing'))).toEqual([message])
+    expect(await crossings('src/components/device/fixture.ts', imports('../../api/binding'))).toEqual([message])
+    expect(await crossings('src/pages/fixture.ts', imports('../../server/bff/config'))).toEqual(['The SPA runs in the browser: it never imports server code.'])
+    expect(await crossings('src/pages/fixture.ts', imports('@/composables/use-sharing'))).toEqual([])
+    expect(await crossings('src/pages/fixture.ts', imports('@shared/api'))).toEqual([])
+    expect(await crossings('src/composables/fixture.ts', imports('@/api/sharing'))).toEqual([])
+  })
+
   test('should keep the shared shapes free of everything outside them', async () => {
     expect(await crossings('src/shared/fixture.ts', imports('@/api/http'))).toEqual(['src/shared imports nothing outside itself.'])
     expect(await crossings('src/shared/fixture.ts', imports('../stores/devices'))).toEqual(['src/shared imports nothing outside itself.'])

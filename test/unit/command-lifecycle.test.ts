@@ -1,11 +1,36 @@
+// Device control through its one owner (stores/commands.ts), driven the way the page drives it: a tap writes a
+// frame on the page socket, and the BFF's frames (write result, device report with res_sn, command status) move
+// the command along. The socket is a stand-in; the stores are the app's own.
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { COMMAND_ID_PATTERN } from '@shared/ws-frames'
+import type { BoundDevice } from '@shared/open-api'
+import { COMMAND_ID_PATTERN, type PageC2sWrite } from '@shared/ws-frames'
+import { setLocale } from '@/i18n'
 import { CONFIRM_TIMEOUT_MS, UNCONFIRMED_KEEP_MS, setFailureNotifier, useCommandsStore } from '@/stores/commands'
-import { airConditioner, attr } from './fixtures/products'
+import { useDevicesStore } from '@/stores/devices'
+import { useLiveStore } from '@/stores/live'
+import { FakeSocket, FakeSocketImpl } from './fixtures/fake-socket'
+import { airConditioner } from './fixtures/products'
 
 const DID = 'gKufzxZwYeyd3Skbsb6mza'
-const attrOf = (name: string) => attr(airConditioner, name)
+
+/** A fresh page (Pinia) whose socket is open, with the air conditioner in the user's list. */
+function page() {
+  setActivePinia(createPinia())
+  const devices = useDevicesStore()
+  devices.list = [{ did: DID, product_key: airConditioner.product_key } as BoundDevice]
+  devices.products[airConditioner.product_key] = airConditioner
+  const commands = useCommandsStore()
+  const live = useLiveStore()
+  live.connect(FakeSocketImpl)
+  FakeSocket.last().open()
+  return { commands, live, socket: () => FakeSocket.last() }
+}
+
+const writes = () => FakeSocket.last().sentOf<PageC2sWrite>('c2s_write')
+const lastWrite = () => writes().at(-1)!
+const report = (attrs: object, resSn?: number, did = DID) => FakeSocket.last().receive({ cmd: 's2c_noti', ...(resSn === undefined ? {} : { res_sn: resSn }), data: { did, attrs } })
+const writeRes = (write: PageC2sWrite, data: object) => FakeSocket.last().receive({ cmd: 's2c_write_res', res_sn: write.req_sn, data: { did: DID, id: write.id, ...data } })
 
 describe('command lifecycle', () => {
   let notified: Array<[string, string | undefined]>
@@ -13,78 +38,100 @@ describe('command lifecycle', () => {
   beforeEach(() => {
     vi.useFakeTimers()
     sessionStorage.clear()
-    setActivePinia(createPinia())
+    FakeSocket.instances = []
+    setLocale('zh-CN')
     notified = []
     setFailureNotifier((reason, message) => notified.push([reason, message]))
   })
-  afterEach(() => vi.useRealTimers())
+  afterEach(() => {
+    useLiveStore().disconnect()
+    vi.useRealTimers()
+  })
 
-  test('should go sending → sent → confirmed → idle when the device reports the value', () => {
-    const commands = useCommandsStore()
-    const write = vi.fn(() => 7)
-    commands.start(DID, 'set_temp', 25, write)
-    expect(write).toHaveBeenCalledWith({ set_temp: 25 }, expect.stringMatching(COMMAND_ID_PATTERN))
+  test('should go sending → sent → confirmed → idle when the device answers the write', () => {
+    const { commands } = page()
+    commands.write(DID, 'set_temp', 25)
+    const write = lastWrite()
+    expect(write).toEqual({ cmd: 'c2s_write', req_sn: expect.any(Number), id: expect.stringMatching(COMMAND_ID_PATTERN), data: { did: DID, attrs: { set_temp: 25 } } })
     expect(commands.stateOf(DID, 'set_temp')).toBe('sending')
     expect(commands.shownValue(DID, 'set_temp', 24)).toBe(25)
 
-    commands.onWriteResult(7, true)
+    writeRes(write, { ok: true, state: 'sent' })
     expect(commands.stateOf(DID, 'set_temp')).toBe('sent')
 
-    commands.onReport(DID, { set_temp: 25, room_temp: 27 }, attrOf)
+    // The BFF relays the device's answer with our req_sn as res_sn.
+    report({ set_temp: 25, room_temp: 27 }, write.req_sn)
     expect(commands.stateOf(DID, 'set_temp')).toBe('confirmed')
     vi.advanceTimersByTime(5000)
     expect(commands.stateOf(DID, 'set_temp')).toBe('idle')
     expect(notified).toEqual([])
   })
 
-  test('should not confirm when the device reports another value', () => {
-    const commands = useCommandsStore()
-    commands.start(DID, 'set_temp', 25, () => 1)
-    commands.onReport(DID, { set_temp: 24 }, attrOf)
-    commands.onReport('another-device', { set_temp: 25 }, attrOf)
+  test('should confirm by the relayed correlation, not by the value, when the report answers this write', () => {
+    const { commands } = page()
+    commands.write(DID, 'set_temp', 25)
+    const write = lastWrite()
+    // Another write's answer that happens to show an older value does not settle this one…
+    report({ set_temp: 24 }, write.req_sn! + 1000)
+    expect(commands.stateOf(DID, 'set_temp')).toBe('sending')
+    // …the answer to this write does, and the control then shows what the device reported.
+    report({ set_temp: 24 }, write.req_sn)
+    expect(commands.stateOf(DID, 'set_temp')).toBe('confirmed')
+    expect(commands.shownValue(DID, 'set_temp', 24)).toBe(24)
+  })
+
+  test('should not confirm when a report without res_sn shows another value, or is another device\'s', () => {
+    const { commands } = page()
+    commands.write(DID, 'set_temp', 25)
+    report({ set_temp: 24 })
+    report({ set_temp: 25 }, undefined, 'another-device')
     expect(commands.stateOf(DID, 'set_temp')).toBe('sending')
   })
 
   test('should say "not confirmed yet", never "failed", when a sent command is not confirmed in time, and let a later report confirm it', () => {
-    const commands = useCommandsStore()
-    commands.start(DID, 'switch', false, () => 3)
-    commands.onWriteResult(3, true)
+    const { commands } = page()
+    commands.write(DID, 'switch', false)
+    writeRes(lastWrite(), { ok: true, state: 'sent' })
     vi.advanceTimersByTime(CONFIRM_TIMEOUT_MS + 1)
     // It is on the wire: the device may still apply it, so the control shows what the device reports.
     expect(commands.stateOf(DID, 'switch')).toBe('unconfirmed')
     expect(commands.shownValue(DID, 'switch', true)).toBe(true)
     expect(notified).toEqual([['timeout', undefined]])
-    commands.onReport(DID, { switch: false }, attrOf)
+    // A device that acked the write and reports its state later, without res_sn: the value confirms it.
+    report({ switch: false })
     expect(commands.stateOf(DID, 'switch')).toBe('confirmed')
     vi.advanceTimersByTime(5000)
     expect(commands.stateOf(DID, 'switch')).toBe('idle')
   })
 
   test('should forget an unconfirmed command quietly once the device had its chance', () => {
-    const commands = useCommandsStore()
-    commands.start(DID, 'switch', false, () => 3)
+    const { commands } = page()
+    commands.write(DID, 'switch', false)
     vi.advanceTimersByTime(CONFIRM_TIMEOUT_MS + UNCONFIRMED_KEEP_MS + 1)
     expect(commands.stateOf(DID, 'switch')).toBe('idle')
     expect(notified).toEqual([['timeout', undefined]])
   })
 
-  test('should give each command its own id, send it with the write and keep it open until the outcome is known', () => {
-    const commands = useCommandsStore()
-    const ids: string[] = []
-    commands.start(DID, 'set_temp', 25, (_attrs, id) => (ids.push(id), 1))
-    commands.start(DID, 'mode', '制热', (_attrs, id) => (ids.push(id), 2))
-    expect(ids[0]).toMatch(COMMAND_ID_PATTERN)
-    expect(ids[1]).not.toBe(ids[0])
-    expect(commands.openIds).toEqual(ids)
-    commands.onReport(DID, { set_temp: 25 }, attrOf)
-    expect(commands.openIds).toEqual([ids[1]])
+  test('should give each command its own id and req_sn, send them with the write and keep it open until the outcome is known', () => {
+    const { commands } = page()
+    commands.write(DID, 'set_temp', 25)
+    commands.write(DID, 'mode', '制热')
+    const [first, second] = writes()
+    expect(first.id).toMatch(COMMAND_ID_PATTERN)
+    expect(second.id).not.toBe(first.id)
+    expect(second.req_sn).not.toBe(first.req_sn)
+    expect(commands.openIds).toEqual([first.id, second.id])
+    report({ set_temp: 25 }, first.req_sn)
+    expect(commands.openIds).toEqual([second.id])
   })
 
-  test('should learn the outcome of open commands from the BFF after a reconnect', () => {
-    const commands = useCommandsStore()
-    const ids: string[] = []
-    for (const [name, value] of [['set_temp', 25], ['mode', '制热'], ['switch', true]] as const) commands.start(DID, name, value, (_attrs, id) => (ids.push(id), 1))
-    commands.onStatus([{ id: ids[0], state: 'expired' }, { id: ids[1], state: 'confirmed' }, { id: ids[2], state: 'sent' }], '没有发出，设备没有变化')
+  test('should ask the BFF about open commands after a reconnect and learn their outcome', () => {
+    const { commands } = page()
+    for (const [name, value] of [['set_temp', 25], ['mode', '制热'], ['switch', true]] as const) commands.write(DID, name, value)
+    const ids = writes().map((write) => write.id!)
+    const socket = FakeSocket.reopen()
+    expect(socket.sentOf('c2s_command_status')).toEqual([{ cmd: 'c2s_command_status', data: { ids } }])
+    socket.receive({ cmd: 's2c_command_status', data: { commands: [{ id: ids[0], state: 'expired' }, { id: ids[1], state: 'confirmed' }, { id: ids[2], state: 'sent' }] } })
     expect(commands.stateOf(DID, 'set_temp')).toBe('failed')
     expect(notified).toEqual([['rejected', '没有发出，设备没有变化']])
     expect(commands.stateOf(DID, 'mode')).toBe('confirmed')
@@ -93,33 +140,34 @@ describe('command lifecycle', () => {
   })
 
   test('should keep open commands across a reload and ask about them again', () => {
-    const commands = useCommandsStore()
-    let id = ''
-    commands.start(DID, 'set_temp', 25, (_attrs, given) => ((id = given), 4))
-    setActivePinia(createPinia())
-    const reloaded = useCommandsStore()
-    expect(reloaded.openIds).toEqual([])
-    reloaded.restore()
-    expect(reloaded.openIds).toEqual([id])
-    expect(reloaded.stateOf(DID, 'set_temp')).toBe('unconfirmed')
-    reloaded.onStatus([{ id, state: 'unknown' }])
-    expect(reloaded.stateOf(DID, 'set_temp')).toBe('failed')
-    setActivePinia(createPinia())
-    useCommandsStore().restore()
-    expect(useCommandsStore().openIds).toEqual([])
+    page().commands.write(DID, 'set_temp', 25)
+    const { id } = lastWrite()
+    useLiveStore().disconnect()
+
+    const reloaded = page()
+    expect(reloaded.commands.openIds).toEqual([id])
+    expect(reloaded.commands.stateOf(DID, 'set_temp')).toBe('unconfirmed')
+    expect(reloaded.socket().sentOf('c2s_command_status')).toEqual([{ cmd: 'c2s_command_status', data: { ids: [id] } }])
+    reloaded.socket().receive({ cmd: 's2c_command_status', data: { commands: [{ id, state: 'unknown' }] } })
+    expect(reloaded.commands.stateOf(DID, 'set_temp')).toBe('failed')
+    useLiveStore().disconnect()
+
+    expect(page().commands.openIds).toEqual([])
   })
 
   test('should fail with the BFF message when the write is refused', () => {
-    const commands = useCommandsStore()
-    commands.start(DID, 'mode', '制热', () => 9)
-    commands.onWriteResult(9, false, '设备离线，暂时无法控制')
+    const { commands } = page()
+    commands.write(DID, 'mode', '制热')
+    writeRes(lastWrite(), { ok: false, state: 'failed', error_code: 'device_offline', msg: '设备离线，暂时无法控制' })
     expect(commands.stateOf(DID, 'mode')).toBe('failed')
     expect(notified).toEqual([['rejected', '设备离线，暂时无法控制']])
   })
 
   test('should fail at once when the command cannot be sent', () => {
-    const commands = useCommandsStore()
-    commands.start(DID, 'mode', '制热', () => null)
+    const { commands } = page()
+    FakeSocket.last().close()
+    commands.write(DID, 'mode', '制热')
+    expect(writes()).toEqual([])
     expect(commands.stateOf(DID, 'mode')).toBe('failed')
     expect(notified.map(([reason]) => reason)).toEqual(['rejected'])
   })

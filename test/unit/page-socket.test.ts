@@ -182,11 +182,11 @@ describe('live store', () => {
   test('should refuse to write while the socket is down', () => {
     const live = useLiveStore()
     live.connect(Impl)
-    expect(live.write('a', { switch: true })).toBeNull()
+    const write = { cmd: 'c2s_write', req_sn: 1, id: 'cmd-0123456789', data: { did: 'a', attrs: { switch: true } } } as const
+    expect(live.send(write)).toBe(false)
     FakeSocket.last().open()
-    const reqSn = live.write('a', { switch: true }, 'cmd-0123456789')
-    expect(reqSn).toBeTypeOf('number')
-    expect(FakeSocket.last().sent).toContainEqual({ cmd: 'c2s_write', req_sn: reqSn, id: 'cmd-0123456789', data: { did: 'a', attrs: { switch: true } } })
+    expect(live.send(write)).toBe(true)
+    expect(FakeSocket.last().sent).toContainEqual(write)
   })
 
   test('should keep a command open across a reconnect and ask the BFF what became of it', () => {
@@ -195,8 +195,8 @@ describe('live store', () => {
     live.connect(Impl)
     FakeSocket.last().open()
     live.subscribe(['a'])
-    let id = ''
-    commands.start('a', 'switch', true, (attrs, given) => ((id = given), live.write('a', attrs, given)))
+    commands.write('a', 'switch', true)
+    const { id } = FakeSocket.last().sent.at(-1) as { id: string }
     // The BFF dies before it answers.
     FakeSocket.last().close()
     vi.advanceTimersByTime(1000)
