@@ -4,35 +4,13 @@
 // the cloud). A refused frame is answered and nothing is forwarded; a socket that keeps flooding is closed.
 import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
-import { COMMAND_ID_PATTERN, MAX_COMMAND_STATUS_IDS, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
+import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
 import type { Context } from '../context'
 import { localeFrom, translate } from '../i18n/messages'
-import { TokenBucket } from './token-bucket'
-import type { PageClient } from './user-hub'
+import { TokenBucket } from '../relay/token-bucket'
+import type { PageClient } from '../relay/user-hub'
 
 const PING_EVERY_MS = 30_000
-const MAX_SUBSCRIBE = 200
-
-function isFrame(value: unknown): value is PageClientFrame {
-  if (!value || typeof value !== 'object') return false
-  const frame = value as Record<string, unknown>
-  const data = frame.data as Record<string, unknown> | undefined
-  const did = typeof data?.did === 'string' && data.did.length > 0 && data.did.length <= 64
-  switch (frame.cmd) {
-    case 'ping': return true
-    case 'subscribe_req': return Array.isArray(frame.data) && frame.data.length <= MAX_SUBSCRIBE && frame.data.every((item) => typeof item?.did === 'string')
-    case 'c2s_read': return did
-    case 'c2s_write':
-      // At least one datapoint, as the REST route demands: an empty write would reach the cloud and be "ok".
-      return did && typeof data?.attrs === 'object' && data.attrs !== null && !Array.isArray(data.attrs) &&
-        Object.keys(data.attrs).length > 0 && Object.keys(data.attrs).length <= 64 &&
-        (frame.req_sn === undefined || Number.isInteger(frame.req_sn)) &&
-        (frame.id === undefined || (typeof frame.id === 'string' && COMMAND_ID_PATTERN.test(frame.id)))
-    case 'c2s_command_status':
-      return Array.isArray(data?.ids) && data.ids.length <= MAX_COMMAND_STATUS_IDS && data.ids.every((id) => typeof id === 'string' && COMMAND_ID_PATTERN.test(id))
-    default: return false
-  }
-}
 
 export async function pageSocketRoute(app: FastifyInstance, context: Context): Promise<void> {
   const { limits } = context.hub
@@ -70,7 +48,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       } catch {
         parsed = null
       }
-      const frame = isFrame(parsed) ? parsed : null
+      const frame = checkPageClientFrame(parsed) ? parsed : null
       // Writes have their own budget, so reads and pings cannot starve a tap (nor the reverse).
       if (!(frame?.cmd === 'c2s_write' ? socketWrites : socketFrames).take()) return limited(frame)
       if (!frame) return context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'bad_frame')
