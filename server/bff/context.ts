@@ -1,17 +1,17 @@
 // Everything routes need, built once per app: config, store, cloud clients, access checks, the live hub.
 import type Database from 'better-sqlite3'
 import type { FastifyRequest } from 'fastify'
-import { SESSION_COOKIE } from '@shared/api'
 import type { Config } from './config'
-import { ApiError } from './errors'
 import { BindingGuard, type AttemptLimits } from './gizwits/binding-guard'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
+import { sessionLookup } from './http/authentication'
 import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub, type RelayOptions } from './relay/user-hub'
 import { sqliteCommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
+import { sqlitePushStore, type PushStore } from './store/push-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { tokenSealer } from './store/token-sealer'
 import { sqliteUserRepository, type UserRepository } from './store/user-repository'
@@ -33,10 +33,10 @@ export interface Context {
   binding: BindingGuard
   hub: UserHub
   wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
-  /** WeChat events received so far, newest last (for the features that act on them, and for tests). */
-  pushEvents: () => Array<{ openid: string; msg_type: string; event: string | null; event_key: string | null }>
+  /** WeChat pushes: nonces and dedup keys, and the events kept for the features that act on them. */
+  pushes: PushStore
+  /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
-  requireSession: (request: FastifyRequest) => Promise<Session>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
   wechatOpenBase: (request: FastifyRequest) => string
 }
@@ -60,22 +60,8 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const accessToken = new AccessTokenSource(wechatCredentials, tokenCache)
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
-  const sessionOf = async (request: FastifyRequest): Promise<Session | null> => {
-    const raw = request.cookies[SESSION_COOKIE]
-    if (!raw) return null
-    const unsigned = request.unsignCookie(raw)
-    if (!unsigned.valid || !unsigned.value) return null
-    return sessions.get(unsigned.value)
-  }
-
   return {
-    config, users, sessions, oauthStates, storeHealth, client, accounts, access, binding, hub, wechat, sessionOf,
-    pushEvents: () => db.prepare('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id').all() as ReturnType<Context['pushEvents']>,
-    requireSession: async (request) => {
-      const session = await sessionOf(request)
-      if (!session) throw new ApiError(401, 'not_logged_in', 'not_logged_in')
-      return session
-    },
+    config, users, sessions, oauthStates, storeHealth, client, accounts, access, binding, hub, wechat, pushes: sqlitePushStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

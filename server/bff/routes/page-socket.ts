@@ -1,30 +1,32 @@
-// `/ws`: the page's live socket. The session cookie authenticates it before the upgrade; frames reuse the Gizwits
-// app WebSocket's names (src/shared/ws-frames.ts). The BFF pings every page and drops the silent ones.
+// `/ws`: the page's live socket, a route of the signed-in scope, so the session cookie authenticates it before the
+// upgrade; frames reuse the Gizwits app WebSocket's names and are checked against their schemas
+// (src/shared/ws-frames.ts). The BFF pings every page and drops the silent ones. The relay (../relay/) does the
+// work behind it: this file only turns frames into calls on the user's hub, within their limits.
 // Frames are rate limited twice: per socket (what the BFF spends) and per user across their pages (what reaches
 // the cloud). A refused frame is answered and nothing is forwarded; a socket that keeps flooding is closed.
-import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import type { WebSocket } from 'ws'
 import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
 import type { Context } from '../context'
 import { localeFrom, translate } from '../i18n/messages'
 import { TokenBucket } from '../relay/token-bucket'
 import type { PageClient } from '../relay/user-hub'
+import type { RouteScope } from './route-schemas'
 
 const PING_EVERY_MS = 30_000
 
-export async function pageSocketRoute(app: FastifyInstance, context: Context): Promise<void> {
+/** A socket cannot carry the page's Accept-Language, so the UI language travels in the query. */
+const PageSocketQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false })
+
+export async function pageSocketRoute(app: RouteScope, context: Context): Promise<void> {
   const { limits } = context.hub
-  app.get('/ws', {
-    websocket: true,
-    preValidation: async (request) => {
-      await context.requireSession(request)
-    },
-  }, (socket: WebSocket, request) => {
+  app.get('/ws', { websocket: true, schema: { querystring: PageSocketQuery } }, (socket: WebSocket, request) => {
+    const openid = request.openid
     const page: PageClient = {
       send: (text) => {
         if (socket.readyState === socket.OPEN) socket.send(text)
       },
-      locale: localeFrom((request.query as { lang?: string }).lang ?? request.headers['accept-language']),
+      locale: localeFrom(request.query.lang ?? request.headers['accept-language']),
     }
     const socketWrites = new TokenBucket(limits.writes)
     const socketFrames = new TokenBucket(limits.frames)
@@ -37,10 +39,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       context.hub.invalid(page, PageWsErrorCode.RATE_LIMITED, 'ws_rate_limited')
       if (++refusedInARow >= limits.closeAfterRefused) socket.close(PageWsCloseCode.FLOODING, 'too many frames')
     }
-    let openid: string | null = null
-    const queue: unknown[] = []
     const handle = (raw: unknown) => {
-      if (!openid) return queue.push(raw)
       if (socket.readyState !== socket.OPEN) return
       let parsed: unknown
       try {
@@ -77,7 +76,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
         case 'c2s_command_status': return context.hub.commandStatus(user, page, [...new Set(frame.data.ids)])
       }
     }
-    // Listen at once: frames sent right after the upgrade must not be lost while the session is looked up.
+    context.hub.attach(openid, page)
     socket.on('message', handle)
     let alive = true
     socket.on('pong', () => (alive = true))
@@ -88,13 +87,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
     }, PING_EVERY_MS)
     socket.on('close', () => {
       clearInterval(pinger)
-      if (openid) context.hub.detach(openid, page)
-    })
-    void context.sessionOf(request).then((session) => {
-      if (!session) return socket.close(PageWsCloseCode.NOT_LOGGED_IN, 'not logged in')
-      openid = session.openid
-      context.hub.attach(openid, page)
-      for (const raw of queue.splice(0)) handle(raw)
+      context.hub.detach(openid, page)
     })
   })
 }
