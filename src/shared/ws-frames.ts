@@ -46,7 +46,8 @@ export const WsErrorCode = {
 /** Longest heartbeat interval the cloud accepts, seconds. */
 export const MAX_HEARTBEAT_INTERVAL_S = 180
 
-// ---- Page socket `/ws` (BFF ↔ page). Authenticated by the session cookie; no login frame. ----
+// ---- Page socket `/ws` (BFF ↔ page). Authenticated by the session cookie before the upgrade (a socket without a
+// session is never opened, so no close code says so); no login frame. ----
 
 /** A command id the page makes up (random), so a retry or a question after a reconnect names the same command. */
 const COMMAND_ID_SOURCE = '^[A-Za-z0-9_-]{8,64}$'
@@ -167,9 +168,18 @@ export const PageWsErrorCode = {
   RATE_LIMITED: 4429,
 } as const
 
+/** Why a write was not sent, in `s2c_write_res` (a datapoint check that refused it gives its own code). */
+export const WriteErrorCode = {
+  NOT_BOUND: 'not_bound',
+  /** Its window passed before a live link could carry it: nothing changed. */
+  NOT_SENT: 'not_sent',
+  DEVICE_OFFLINE: 'device_offline',
+  CLOUD_UNAVAILABLE: 'cloud_unavailable',
+  RATE_LIMITED: 'rate_limited',
+} as const
+
 /** Close codes of the page socket (application range 4000–4999). */
 export const PageWsCloseCode = {
-  NOT_LOGGED_IN: 4401,
   /** The socket kept sending past its limit. */
   FLOODING: 4429,
 } as const

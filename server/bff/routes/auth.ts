@@ -6,6 +6,7 @@ import { OAUTH_STATE_COOKIE, SESSION_COOKIE } from '@shared/api'
 import type { Context } from '../context'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { SESSION_LIFETIME_S, SESSION_PURGE_INTERVAL_MS, startSessionPurge } from '../store/session-store'
+import { SPENT_CODE_CODES } from '../wechat/errors'
 import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-client'
 import type { RouteScope } from './route-schemas'
 
@@ -95,7 +96,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
       openid = (await exchangeCode({ appId: context.config.wechat.appId, appSecret: context.config.wechat.appSecret, apiBase: context.config.wechat.apiBase }, code)).openid
     } catch (error) {
       request.log.warn({ err: error }, 'WeChat code exchange failed')
-      const expired = error instanceof WeChatOauthError && (error.errcode === 40029 || error.errcode === 40163 || error.errcode === 42003)
+      const expired = error instanceof WeChatOauthError && SPENT_CODE_CODES.has(error.errcode)
       return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
     }
     context.users.ensure(openid)

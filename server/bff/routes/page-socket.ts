@@ -6,7 +6,7 @@
 // the cloud). A refused frame is answered and nothing is forwarded; a socket that keeps flooding is closed.
 import { Type } from 'typebox'
 import type { WebSocket } from 'ws'
-import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
+import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, WriteErrorCode, type PageClientFrame } from '@shared/ws-frames'
 import type { Context } from '../context'
 import { localeFrom, translate } from '../i18n/messages'
 import { TokenBucket } from '../relay/token-bucket'
@@ -34,7 +34,7 @@ export async function pageSocketRoute(app: RouteScope, context: Context): Promis
     /** Answers a frame over the limit, and closes a socket that has flooded long enough. */
     const limited = (frame: PageClientFrame | null): void => {
       if (frame?.cmd === 'c2s_write') {
-        page.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: frame.req_sn ?? 0, data: { did: frame.data.did, ok: false, ...(frame.id ? { id: frame.id } : {}), error_code: 'rate_limited', msg: translate(page.locale, 'ws_rate_limited') } }))
+        page.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: frame.req_sn ?? 0, data: { did: frame.data.did, ok: false, ...(frame.id ? { id: frame.id } : {}), error_code: WriteErrorCode.RATE_LIMITED, msg: translate(page.locale, 'ws_rate_limited') } }))
       }
       context.hub.invalid(page, PageWsErrorCode.RATE_LIMITED, 'ws_rate_limited')
       if (++refusedInARow >= limits.closeAfterRefused) socket.close(PageWsCloseCode.FLOODING, 'too many frames')
