@@ -161,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => authRoutes(scope, context))
   await app.register(async (scope) => healthRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
-  const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access)
+  const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access, context.bindingChanges)
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(context.pushes, binder, (message, error) => app.log.warn({ err: error }, message))))
   // Signed in: the rest of /api, and /ws before the upgrade. Handlers read the user as request.openid.
   await app.register(async (signedIn) => {

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from './config'
+import { BindingChanges } from './gizwits/binding-changes'
 import { BindingGuard, type AttemptLimits } from './gizwits/binding-guard'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
@@ -29,6 +30,8 @@ export interface Context {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
+  /** Where every change of bindings is reported, so what depends on them is invalidated in one place. */
+  bindingChanges: BindingChanges
   /** Every binding goes through here: proof of possession, one refusal, attempts limited. */
   binding: BindingGuard
   hub: UserHub
@@ -51,8 +54,9 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
-  const binding = new BindingGuard(client, accounts, access, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
-  const hub = new UserHub({ config, client, accounts, access, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
+  const bindingChanges = new BindingChanges(access)
+  const binding = new BindingGuard(client, accounts, bindingChanges, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
+  const hub = new UserHub({ config, client, accounts, access, bindingChanges, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
   const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }
@@ -61,7 +65,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    config, users, sessions, oauthStates, storeHealth, client, accounts, access, binding, hub, wechat, pushes: sqlitePushStore(db), sessionOf: sessionLookup(sessions),
+    config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

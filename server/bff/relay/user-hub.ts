@@ -7,11 +7,12 @@ import { GizwitsErrorCode, type Attrs, type BoundDevice } from '@shared/open-api
 import { PageWsErrorCode, WriteErrorCode, type CommandOutcome, type GizwitsServerFrame, type PageC2sWrite, type PageServerFrame } from '@shared/ws-frames'
 import type { Config } from '../config'
 import { ApiError } from '../errors'
+import type { BindingChanges } from '../gizwits/binding-changes'
 import type { DeviceAccess } from '../gizwits/device-access'
 import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { OpenApiClient } from '../gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
-import { assertWritable } from '../routes/control-check'
+import { assertWritable } from '../gizwits/datapoint-check'
 import type { CommandStore, StoredCommand } from '../store/command-store'
 import { CloudConnection, type CloudTiming } from './cloud-connection'
 import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
@@ -49,6 +50,8 @@ export interface UserHubOptions {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
+  /** Told when the cloud reports that one of the user's bindings changed. */
+  bindingChanges: BindingChanges
   commands: CommandStore
   relay?: RelayOptions
   /** How long the cloud socket stays after the user's last page leaves (a reload should not reconnect). */
@@ -317,7 +320,7 @@ export class UserHub {
         return
       }
       case 's2c_binding_changed': {
-        this.options.access.forget(link.openid)
+        this.options.bindingChanges.userChanged(link.openid)
         if (!frame.data.bind) {
           link.subscribers.delete(frame.data.did)
           link.devices.delete(frame.data.did)

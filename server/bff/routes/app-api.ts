@@ -8,7 +8,7 @@ import {
 import { BindLabelBody } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
-import { assertWritable } from './control-check'
+import { assertWritable } from '../gizwits/datapoint-check'
 import { Did, errorResponses, type RouteScope } from './route-schemas'
 
 const errors = errorResponses
@@ -22,7 +22,7 @@ const PageControlBody = Type.Object({
 }, { additionalProperties: false })
 
 export async function appApiRoutes(app: RouteScope, context: Context): Promise<void> {
-  const { access, accounts, client } = context
+  const { access, accounts, bindingChanges, client } = context
 
   app.get('/api/app/bindings', { schema: { querystring: BindingsQuery, response: { 200: BindingsResponse, ...errors } } }, async (request) => {
     const { openid, query } = request
@@ -89,9 +89,7 @@ export async function appApiRoutes(app: RouteScope, context: Context): Promise<v
     const { devices } = request.body
     for (const { did } of devices) await access.boundDevice(openid, did)
     const result = await accounts.withToken(openid, (token) => client.unbind(token, devices.map((device) => device.did)))
-    // An owner unbinding removes every guest's binding too (seed 003).
-    for (const { did } of devices) access.forgetDevice(did)
-    access.forget(openid)
+    bindingChanges.devicesChanged(devices.map((device) => device.did), openid)
     return result
   })
 
@@ -100,7 +98,7 @@ export async function appApiRoutes(app: RouteScope, context: Context): Promise<v
     const { did } = request.params
     await access.boundDevice(openid, did)
     const result = await accounts.withToken(openid, (token) => client.updateBinding(token, did, request.body))
-    access.forget(openid)
+    bindingChanges.userChanged(openid)
     return result
   })
 }

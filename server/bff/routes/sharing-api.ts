@@ -16,7 +16,7 @@ const MessageId = Type.Object({ id: Type.String({ pattern: '^[0-9a-zA-Z]{1,64}$'
 const StatusQuery = Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }, { additionalProperties: false })
 
 export async function sharingRoutes(app: RouteScope, context: Context): Promise<void> {
-  const { access, accounts, client } = context
+  const { access, accounts, bindingChanges, client } = context
 
   /** The user's binding of the device, which must be the owner's; `special` may share (it makes them owner). */
   const requireOwner = async (openid: string, did: string, { sharing = false } = {}) => {
@@ -41,7 +41,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     const body = request.body
     await requireOwner(openid, body.did, { sharing: true })
     const created = await accounts.withToken(openid, (token) => client.createSharing(token, body))
-    access.forget(openid)
+    bindingChanges.userChanged(openid)
     return reply.status(201).send(created)
   })
 
@@ -64,7 +64,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     const { openid } = request
     const { id } = request.params
     const result = await accounts.withToken(openid, (token) => client.respondToSharing(token, id, request.query.status === 1))
-    access.forget(openid)
+    bindingChanges.userChanged(openid)
     return result
   })
 
@@ -86,7 +86,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
   app.post('/api/app/sharing/code/:code', { schema: { params: Code, response: { 201: EmptyObject, ...errors } } }, async (request, reply) => {
     const { openid } = request
     await accounts.withToken(openid, (token) => client.acceptSharingCode(token, request.params.code))
-    access.forget(openid)
+    bindingChanges.userChanged(openid)
     return reply.status(201).send({})
   })
 
@@ -95,8 +95,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     const { did } = request.params
     await requireOwner(openid, did)
     await accounts.withToken(openid, (token) => client.transferOwnership(token, did, request.query.uid))
-    access.forgetDevice(did)
-    access.forget(openid)
+    bindingChanges.devicesChanged([did], openid)
     return {}
   })
 
@@ -113,7 +112,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     await requireOwner(openid, did)
     await accounts.withToken(openid, (token) => client.removeGuest(token, did, request.query.uid))
     // The removed guest's cached bindings must not vouch for the device any longer.
-    access.forgetDevice(did)
+    bindingChanges.devicesChanged([did])
     return {}
   })
 
