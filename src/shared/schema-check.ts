@@ -32,20 +32,6 @@ const KNOWN = new Set(['type', 'const', 'enum', 'anyOf', 'properties', 'required
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Length in code points, as JSON Schema counts it. */
-function codePoints(text: string): number {
-  let count = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) i++
-    }
-    count++
-  }
-  return count
-}
-
 /** Compiles a schema into a check; throws on a keyword it does not know, so nothing passes unchecked. */
 export function compileSchema(schema: FrameSchema): Check {
   for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`schema keyword not supported: ${key}`)
@@ -73,7 +59,8 @@ export function compileSchema(schema: FrameSchema): Check {
     const regex = pattern === undefined ? null : new RegExp(pattern, 'u')
     checks.push((value) => {
       if (typeof value !== 'string') return true
-      const length = codePoints(value)
+      // In code points, as JSON Schema counts (a string spreads into code points).
+      const length = [...value].length
       return (minLength === undefined || length >= minLength) && (maxLength === undefined || length <= maxLength) && (regex === null || regex.test(value))
     })
   }

@@ -106,7 +106,7 @@ type Write = Static<typeof PageC2sWrite>
 export type PageC2sWrite = Omit<Write, 'data'> & { data: { did: string; attrs: Attrs } }
 export type PageClientFrame = Exclude<Static<typeof PageClientFrame>, { cmd: 'c2s_write' }> | PageC2sWrite
 /** The BFF's check of every frame a page sends. */
-export const checkPageClientFrame = compileSchema(PageClientFrame) as (value: unknown) => value is PageClientFrame
+export const checkPageClientFrame = /* @__PURE__ */ compileSchema(PageClientFrame) as (value: unknown) => value is PageClientFrame
 
 // ---- Page socket: BFF → page ----
 
@@ -157,7 +157,7 @@ export const PageServerFrame = {
 export type PageServerFrame = Static<typeof PageServerFrame>
 export type S2cWriteRes = Extract<PageServerFrame, { cmd: 's2c_write_res' }>
 /** The SPA's check of every frame the BFF sends. */
-export const checkPageServerFrame = compileSchema(PageServerFrame) as (value: unknown) => value is PageServerFrame
+export const checkPageServerFrame = /* @__PURE__ */ compileSchema(PageServerFrame) as (value: unknown) => value is PageServerFrame
 
 /** Page socket error codes carried in `s2c_invalid_msg` (ours, above the cloud's range). */
 export const PageWsErrorCode = {

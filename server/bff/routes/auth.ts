@@ -1,7 +1,8 @@
 // Silent WeChat login: /auth/wechat/login → WeChat authorize → /auth/wechat/callback → session cookie → next.
 import { randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
 import { OAUTH_STATE_COOKIE, SESSION_COOKIE } from '@shared/api'
 import type { Context } from '../context'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
@@ -11,6 +12,11 @@ import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-cl
 import type { RouteScope } from './route-schemas'
 
 const STATE_LIFETIME_S = 600
+
+/** What the login leaves in its signed state cookie for the callback: checked like any request data. */
+const StateCookie = Type.Object({ state: Type.Optional(Type.String()), next: Type.Optional(Type.String()) })
+type StateCookie = Static<typeof StateCookie>
+const stateCookie = Compile(StateCookie)
 
 /** A next longer than this (after percent-encoding) is not a page of ours; it also keeps the state cookie small. */
 export const MAX_NEXT_LENGTH = 2048
@@ -79,9 +85,10 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     const raw = request.cookies[OAUTH_STATE_COOKIE]
     const unsigned = raw ? request.unsignCookie(raw) : null
     reply.clearCookie(OAUTH_STATE_COOKIE, { path: '/auth/wechat' })
-    let saved: { state?: string; next?: string } = {}
+    let saved: StateCookie = {}
     try {
-      saved = unsigned?.valid && unsigned.value ? (JSON.parse(unsigned.value) as typeof saved) : {}
+      const parsed: unknown = unsigned?.valid && unsigned.value ? JSON.parse(unsigned.value) : {}
+      if (stateCookie.Check(parsed)) saved = parsed
     } catch {
       saved = {}
     }
