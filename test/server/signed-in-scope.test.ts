@@ -67,4 +67,24 @@ describe('the signed-in scope', () => {
     const me = await fetch(`${backend.bffUrl}/api/me`, { headers: { cookie } })
     expect(await me.json()).toMatchObject({ openid: FIRST_USER })
   })
+
+  test('should look the session up once per request, for the rate limits and the sign-in check together', async () => {
+    const cookie = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
+    const sessions = backend.context.sessions
+    const get = sessions.get.bind(sessions)
+    let lookups = 0
+    sessions.get = (id) => {
+      lookups++
+      return get(id)
+    }
+    try {
+      const response = await fetch(`${backend.bffUrl}/api/products`, { headers: { cookie } })
+      expect(response.status).toBe(200)
+      // /api/products has a per-user limit: its hook asks for the user twice (signed in? which key?), then the
+      // signed-in check asks again; all three share one look-up.
+      expect(lookups).toBe(1)
+    } finally {
+      sessions.get = get
+    }
+  })
 })
