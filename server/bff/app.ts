@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import type { ApiErrorBody } from '@shared/api'
 import { GizwitsErrorCode } from '@shared/open-api'
@@ -13,17 +14,19 @@ import { createContext, type Context, type ContextOptions } from './context'
 import { ApiError } from './errors'
 import { GizwitsApiError, GizwitsUnavailableError } from './gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from './i18n/messages'
-import { pageSocketRoute } from './relay/page-socket'
+import { pageSocketRoute } from './routes/page-socket'
 import { appApiRoutes } from './routes/app-api'
 import { productRoutes } from './routes/products'
 import { sharingRoutes } from './routes/sharing-api'
 import { authRoutes } from './routes/auth'
+import { healthRoutes } from './routes/health'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
+import { decorateOpenid, registerSignedInScope } from './http/authentication'
 import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
@@ -151,15 +154,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.status(status).send(body)
   })
 
+  // Public: the login itself, the health check, the wx.config signature (the page asks before it knows whether it is
+  // signed in) and WeChat's pushes (signed by WeChat instead). Each route file keeps its own scope (the push route's
+  // XML parser must not reach the others).
+  decorateOpenid(app)
   await app.register(async (scope) => authRoutes(scope, context))
-  await app.register(async (scope) => meRoutes(scope, context))
-  await app.register(async (scope) => appApiRoutes(scope, context))
-  await app.register(async (scope) => sharingRoutes(scope, context))
-  await app.register(async (scope) => productRoutes(scope, context))
+  await app.register(async (scope) => healthRoutes(scope, context))
   await app.register(async (scope) => wechatRoutes(scope, context))
-  const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access)
-  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))
-  await app.register(async (scope) => pageSocketRoute(scope, context))
+  const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access, context.bindingChanges)
+  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(context.pushes, binder, (message, error) => app.log.warn({ err: error }, message))))
+  // Signed in: the rest of /api, and /ws before the upgrade. Handlers read the user as request.openid.
+  await app.register(async (signedIn) => {
+    registerSignedInScope(signedIn, context.sessionOf)
+    await signedIn.register(async (scope) => meRoutes(scope, context))
+    await signedIn.register(async (scope) => appApiRoutes(scope, context))
+    await signedIn.register(async (scope) => sharingRoutes(scope, context))
+    await signedIn.register(async (scope) => productRoutes(scope, context))
+    await signedIn.register(async (scope) => pageSocketRoute(scope, context))
+  })
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', '..', 'dist')
   let spaPage: ((request: FastifyRequest) => string) | null = null
@@ -173,8 +185,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Source maps are built for our own debugging (vite `sourcemap: 'hidden'`) and never served.
     const servable = (path: string) => !path.endsWith('.map')
     await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h', allowedPath: servable })
-    app.get('/assets/*', (request, reply) => {
-      const file = (request.params as { '*': string })['*']
+    app.get('/assets/*', { schema: { params: Type.Object({ '*': Type.String() }) } }, (request, reply) => {
+      const file = request.params['*']
       if (!servable(file)) return reply.callNotFound()
       return reply.sendFile(file, join(distDir, 'assets'), { maxAge: '365d', immutable: true })
     })

@@ -1,17 +1,18 @@
 // Everything routes need, built once per app: config, store, cloud clients, access checks, the live hub.
 import type Database from 'better-sqlite3'
 import type { FastifyRequest } from 'fastify'
-import { SESSION_COOKIE } from '@shared/api'
 import type { Config } from './config'
-import { ApiError } from './errors'
+import { BindingChanges } from './gizwits/binding-changes'
 import { BindingGuard, type AttemptLimits } from './gizwits/binding-guard'
 import { DeviceAccess } from './gizwits/device-access'
 import { GizwitsAccounts } from './gizwits/gizwits-accounts'
+import { sessionLookup } from './http/authentication'
 import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub, type RelayOptions } from './relay/user-hub'
 import { sqliteCommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
+import { sqlitePushStore, type PushStore } from './store/push-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { tokenSealer } from './store/token-sealer'
 import { sqliteUserRepository, type UserRepository } from './store/user-repository'
@@ -29,14 +30,16 @@ export interface Context {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
+  /** Where every change of bindings is reported, so what depends on them is invalidated in one place. */
+  bindingChanges: BindingChanges
   /** Every binding goes through here: proof of possession, one refusal, attempts limited. */
   binding: BindingGuard
   hub: UserHub
   wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
-  /** WeChat events received so far, newest last (for the features that act on them, and for tests). */
-  pushEvents: () => Array<{ openid: string; msg_type: string; event: string | null; event_key: string | null }>
+  /** WeChat pushes: nonces and dedup keys, and the events kept for the features that act on them. */
+  pushes: PushStore
+  /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
-  requireSession: (request: FastifyRequest) => Promise<Session>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
   wechatOpenBase: (request: FastifyRequest) => string
 }
@@ -51,8 +54,9 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
-  const binding = new BindingGuard(client, accounts, access, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
-  const hub = new UserHub({ config, client, accounts, access, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
+  const bindingChanges = new BindingChanges(access)
+  const binding = new BindingGuard(client, accounts, bindingChanges, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
+  const hub = new UserHub({ config, client, accounts, access, bindingChanges, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
   const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }
@@ -60,22 +64,8 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const accessToken = new AccessTokenSource(wechatCredentials, tokenCache)
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
-  const sessionOf = async (request: FastifyRequest): Promise<Session | null> => {
-    const raw = request.cookies[SESSION_COOKIE]
-    if (!raw) return null
-    const unsigned = request.unsignCookie(raw)
-    if (!unsigned.valid || !unsigned.value) return null
-    return sessions.get(unsigned.value)
-  }
-
   return {
-    config, users, sessions, oauthStates, storeHealth, client, accounts, access, binding, hub, wechat, sessionOf,
-    pushEvents: () => db.prepare('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id').all() as ReturnType<Context['pushEvents']>,
-    requireSession: async (request) => {
-      const session = await sessionOf(request)
-      if (!session) throw new ApiError(401, 'not_logged_in', 'not_logged_in')
-      return session
-    },
+    config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

@@ -1,8 +1,10 @@
 // The page's live socket to the BFF: typed frames, an app-level heartbeat, and reconnect with jittered backoff
 // (ceiling 1 s → 5 s, full jitter: pages of a restarted BFF do not all come back at once, and none waits long).
-// Every (re)open is reported so the owner can subscribe again and get a fresh snapshot.
+// Every (re)open is reported so the owner can subscribe again and get a fresh snapshot. Frames from the BFF are
+// checked against their schemas (the same compiled checks the BFF uses for the page's frames): one that does not
+// fit is dropped here, so the stores only ever see the shapes they are typed with.
 import { backoffDelay } from '@shared/backoff'
-import type { PageClientFrame, PageServerFrame } from '@shared/ws-frames'
+import { checkPageServerFrame, type PageClientFrame, type PageServerFrame } from '@shared/ws-frames'
 
 export interface PageSocketOptions {
   url: string
@@ -70,12 +72,14 @@ export class PageSocket {
       this.options.onOpen()
     }
     socket.onmessage = (event: MessageEvent) => {
-      let frame: PageServerFrame
+      let parsed: unknown
       try {
-        frame = JSON.parse(String(event.data)) as PageServerFrame
+        parsed = JSON.parse(String(event.data))
       } catch {
         return
       }
+      if (!checkPageServerFrame(parsed)) return
+      const frame: PageServerFrame = parsed
       if (frame.cmd === 'pong') clearTimeout(this.pongTimer)
       else this.options.onFrame(frame)
     }

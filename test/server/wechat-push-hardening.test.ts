@@ -107,7 +107,7 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushEvents()
+  const events = () => backend.context.pushes.events()
 
   test('should refuse the hostile body before reading it when unsigned, and after one linear scan when signed wrongly', async () => {
     const hostile = `<xml>${'<a>'.repeat(21_000)}</xml>`
@@ -182,7 +182,7 @@ describe('/wechat/push without an AES key (plain mode)', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushEvents()
+  const events = () => backend.context.pushes.events()
 
   test('should answer a text message in plain mode with a link into the app', async () => {
     const result = await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', mode: 'plain' })
@@ -266,7 +266,7 @@ async function startPushRoute(file: string, sandbox: Sandbox, storeOf: (db: Data
   const logs: string[] = []
   const app = Fastify({ logger: { level: 'info', serializers: { req: loggedRequest }, stream: { write: (line: string) => void logs.push(line) } } })
   const context = { config: { publicUrl: 'http://app.example', wechat: { pushToken: DEMO_WECHAT_TOKEN, aesKey: DEMO_WECHAT_AES_KEY, appId: DEMO_WECHAT_APP_ID } } } as unknown as Context
-  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, {} as PushDeviceBinder, () => {}, storeOf(db))))
+  await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(storeOf(db), {} as PushDeviceBinder, () => {})))
   app.addHook('onClose', async () => db.close())
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

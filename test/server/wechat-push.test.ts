@@ -49,7 +49,7 @@ describe('/wechat/push', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushEvents()
+  const events = () => backend.context.pushes.events()
 
   test('should prove it holds the token, and refuse a wrong signature', async () => {
     const now = String(Math.floor(Date.now() / 1000))

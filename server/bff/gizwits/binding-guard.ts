@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { GizwitsErrorCode, type BindingsCreateResult, type BoundDevice } from '@shared/open-api'
 import { ApiError } from '../errors'
 import { labelSignatureValid } from '../../labels/label-signature'
-import type { DeviceAccess } from './device-access'
+import type { BindingChanges } from './binding-changes'
 import type { GizwitsAccounts } from './gizwits-accounts'
 import { GizwitsApiError, type OpenApiClient } from './open-api-client'
 
@@ -77,7 +77,7 @@ export class BindingGuard {
   constructor(
     private readonly client: OpenApiClient,
     private readonly accounts: GizwitsAccounts,
-    private readonly access: DeviceAccess,
+    private readonly changes: BindingChanges,
     private readonly settings: { productSecrets: Map<string, string>; labelKey: string | null; limits?: AttemptLimits },
   ) {
     this.counter = new FailureCounter(this.limits.windowMs)
@@ -126,7 +126,7 @@ export class BindingGuard {
     }
     try {
       const result = await this.accounts.withToken(openid, (token) => bind(token))
-      this.access.forget(openid)
+      this.changes.userChanged(openid)
       return result
     } catch (error) {
       const isRefusal = (error instanceof ApiError && error.code === BindErrorCode.REFUSED) || (error instanceof GizwitsApiError && REFUSALS.has(error.code))

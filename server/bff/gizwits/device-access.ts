@@ -1,7 +1,7 @@
 // What a user may touch: their bindings (cached briefly, refreshed on a miss) and the product definitions.
 // A miss is remembered for a few seconds and a user's list is read again at most once per MIN_REFRESH_MS, so
-// guessing device ids costs the cloud nothing; when an owner removes a guest, transfers or unbinds through us,
-// every user's cached list that holds the device is dropped at once (forgetDevice).
+// guessing device ids costs the cloud nothing. What invalidates the cache is decided in one place,
+// gizwits/binding-changes.ts, which every change of bindings reports to; forget and forgetDevice are its tools.
 import type { AttrItem, BoundDevice, ProductDefinition } from '@shared/open-api'
 import { productAttrs } from '@shared/datapoint'
 import { ApiError } from '../errors'

@@ -4,7 +4,7 @@
 // with Retry-After, and nothing reaches the cloud. Counting uses @fastify/rate-limit's stores (in memory here;
 // the same plugin takes Redis when several BFFs share the load).
 // Binding has a second, stricter limit on refused attempts (gizwits/binding-guard.ts), and the page socket limits
-// its frames itself (relay/page-socket.ts).
+// its frames itself (routes/page-socket.ts).
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Context } from '../context'

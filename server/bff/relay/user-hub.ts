@@ -3,15 +3,16 @@
 // Writes have a window: one goes on the wire only over a link proven alive within it, else it expires unsent and
 // the page hears "not sent, nothing changed". Once sent, its fate is the device's: the page hears "sent", and the
 // device's own report confirms it. Each command's id and state are kept in SQLite, so a retry is never sent twice.
-import type { Attrs, BoundDevice } from '@shared/open-api'
-import type { CommandOutcome, GizwitsServerFrame, PageC2sWrite, PageServerFrame } from '@shared/ws-frames'
+import { GizwitsErrorCode, type Attrs, type BoundDevice } from '@shared/open-api'
+import { PageWsErrorCode, WriteErrorCode, type CommandOutcome, type GizwitsServerFrame, type PageC2sWrite, type PageServerFrame } from '@shared/ws-frames'
 import type { Config } from '../config'
 import { ApiError } from '../errors'
+import type { BindingChanges } from '../gizwits/binding-changes'
 import type { DeviceAccess } from '../gizwits/device-access'
 import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { OpenApiClient } from '../gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
-import { assertWritable } from '../routes/control-check'
+import { assertWritable } from '../gizwits/datapoint-check'
 import type { CommandStore, StoredCommand } from '../store/command-store'
 import { CloudConnection, type CloudTiming } from './cloud-connection'
 import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
@@ -49,6 +50,8 @@ export interface UserHubOptions {
   client: OpenApiClient
   accounts: GizwitsAccounts
   access: DeviceAccess
+  /** Told when the cloud reports that one of the user's bindings changed. */
+  bindingChanges: BindingChanges
   commands: CommandStore
   relay?: RelayOptions
   /** How long the cloud socket stays after the user's last page leaves (a reload should not reconnect). */
@@ -133,7 +136,7 @@ export class UserHub {
     for (const did of dids) {
       const device = devices.find((candidate) => candidate.did === did)
       if (!device) {
-        failed.push({ did, error_code: 9017, msg: translate(page.locale, 'not_bound') })
+        failed.push({ did, error_code: GizwitsErrorCode.DEVICE_NOT_BOUND, msg: translate(page.locale, 'not_bound') })
         continue
       }
       success.push({ did, error_code: 0, msg: 'ok' })
@@ -160,7 +163,7 @@ export class UserHub {
 
   read(openid: string, page: PageClient, did: string): void {
     const link = this.links.get(openid)
-    if (!link?.subscribers.get(did)?.has(page)) return this.invalid(page, 4403, 'not_bound')
+    if (!link?.subscribers.get(did)?.has(page)) return this.invalid(page, PageWsErrorCode.NOT_BOUND, 'not_bound')
     link.cloud?.send({ cmd: 'c2s_read', data: { did } })
   }
 
@@ -186,10 +189,10 @@ export class UserHub {
     const refuse = (code: string, messageKey: MessageKey, params: Record<string, string | number> = {}) =>
       finish('failed', code, (locale) => translate(locale, messageKey, params))
 
-    const expire = () => finish('expired', 'not_sent', (locale) => translate(locale, 'command_not_sent'))
+    const expire = () => finish('expired', WriteErrorCode.NOT_SENT, (locale) => translate(locale, 'command_not_sent'))
     const deadline = receivedAt + (this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS)
     const link = this.links.get(openid)
-    if (!link?.subscribers.get(did)?.has(page) || !link.cloud) return refuse('not_bound', 'not_bound')
+    if (!link?.subscribers.get(did)?.has(page) || !link.cloud) return refuse(WriteErrorCode.NOT_BOUND, 'not_bound')
     // The checks may ask the cloud's REST API (cache miss); a cloud that hangs there must not hold the write past
     // its window either.
     const checks = (async () => {
@@ -206,11 +209,11 @@ export class UserHub {
       }
     } catch (error) {
       if (error instanceof ApiError) return refuse(String(error.code), error.messageKey, error.params)
-      return refuse('cloud_unavailable', 'cloud_unavailable')
+      return refuse(WriteErrorCode.CLOUD_UNAVAILABLE, 'cloud_unavailable')
     } finally {
       clearTimeout(late)
     }
-    if (!link.devices.get(did)?.online) return refuse('device_offline', 'device_offline')
+    if (!link.devices.get(did)?.online) return refuse(WriteErrorCode.DEVICE_OFFLINE, 'device_offline')
 
     // Only over a link heard from just now: a write put on a stalled link would run whenever the cloud wakes up.
     const cloud = link.cloud
@@ -244,7 +247,7 @@ export class UserHub {
     if (command.state === 'queued' && waiting) return void waiting.push(answer)
     const state = command.state === 'queued' ? 'expired' : command.state
     if (state === 'sent' || state === 'confirmed') return writeRes(answer, { did: command.did, ok: true, id: command.id, state })
-    writeRes(answer, { did: command.did, ok: false, id: command.id, state, error_code: 'not_sent', msg: translate(page.locale, 'command_not_sent') })
+    writeRes(answer, { did: command.did, ok: false, id: command.id, state, error_code: WriteErrorCode.NOT_SENT, msg: translate(page.locale, 'command_not_sent') })
   }
 
   invalid(page: PageClient, errorCode: number, key: MessageKey): void {
@@ -317,7 +320,7 @@ export class UserHub {
         return
       }
       case 's2c_binding_changed': {
-        this.options.access.forget(link.openid)
+        this.options.bindingChanges.userChanged(link.openid)
         if (!frame.data.bind) {
           link.subscribers.delete(frame.data.did)
           link.devices.delete(frame.data.did)

@@ -1,14 +1,22 @@
 // Silent WeChat login: /auth/wechat/login → WeChat authorize → /auth/wechat/callback → session cookie → next.
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
 import { OAUTH_STATE_COOKIE, SESSION_COOKIE } from '@shared/api'
 import type { Context } from '../context'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { SESSION_LIFETIME_S, SESSION_PURGE_INTERVAL_MS, startSessionPurge } from '../store/session-store'
+import { SPENT_CODE_CODES } from '../wechat/errors'
 import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-client'
+import type { RouteScope } from './route-schemas'
 
 const STATE_LIFETIME_S = 600
+
+/** What the login leaves in its signed state cookie for the callback: checked like any request data. */
+const StateCookie = Type.Object({ state: Type.Optional(Type.String()), next: Type.Optional(Type.String()) })
+type StateCookie = Static<typeof StateCookie>
+const stateCookie = Compile(StateCookie)
 
 /** A next longer than this (after percent-encoding) is not a page of ours; it also keeps the state cookie small. */
 export const MAX_NEXT_LENGTH = 2048
@@ -52,7 +60,7 @@ a{display:inline-block;margin-top:24px;padding:10px 32px;border-radius:999px;bac
   return reply.status(400).type('text/html; charset=utf-8').send(html)
 }
 
-export async function authRoutes(app: FastifyInstance, context: Context): Promise<void> {
+export async function authRoutes(app: RouteScope, context: Context): Promise<void> {
   const secure = context.config.publicUrl?.startsWith('https:') ?? false
   const stopPurge = startSessionPurge(context.sessions, SESSION_PURGE_INTERVAL_MS, (error) => app.log.warn({ err: error }, 'purging expired sessions failed'))
   app.addHook('onClose', async () => stopPurge())
@@ -60,7 +68,7 @@ export async function authRoutes(app: FastifyInstance, context: Context): Promis
   // These two querystrings stay open to extra parameters on purpose: WeChat appends its own to links opened from
   // chats and menus (from=, isappinstalled=), and a login must not fail on them. Nothing here is forwarded.
   app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
-    const { next } = request.query as { next?: string }
+    const { next } = request.query
     const state = randomBytes(16).toString('hex')
     context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
@@ -73,13 +81,14 @@ export async function authRoutes(app: FastifyInstance, context: Context): Promis
   app.get('/auth/wechat/callback', {
     schema: { querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 512 })), state: Type.Optional(Type.String({ maxLength: 256 })) }) },
   }, async (request, reply) => {
-    const { code, state } = request.query as { code?: string; state?: string }
+    const { code, state } = request.query
     const raw = request.cookies[OAUTH_STATE_COOKIE]
     const unsigned = raw ? request.unsignCookie(raw) : null
     reply.clearCookie(OAUTH_STATE_COOKIE, { path: '/auth/wechat' })
-    let saved: { state?: string; next?: string } = {}
+    let saved: StateCookie = {}
     try {
-      saved = unsigned?.valid && unsigned.value ? (JSON.parse(unsigned.value) as typeof saved) : {}
+      const parsed: unknown = unsigned?.valid && unsigned.value ? JSON.parse(unsigned.value) : {}
+      if (stateCookie.Check(parsed)) saved = parsed
     } catch {
       saved = {}
     }
@@ -94,7 +103,7 @@ export async function authRoutes(app: FastifyInstance, context: Context): Promis
       openid = (await exchangeCode({ appId: context.config.wechat.appId, appSecret: context.config.wechat.appSecret, apiBase: context.config.wechat.apiBase }, code)).openid
     } catch (error) {
       request.log.warn({ err: error }, 'WeChat code exchange failed')
-      const expired = error instanceof WeChatOauthError && (error.errcode === 40029 || error.errcode === 40163 || error.errcode === 42003)
+      const expired = error instanceof WeChatOauthError && SPENT_CODE_CODES.has(error.errcode)
       return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
     }
     context.users.ensure(openid)

@@ -1,25 +1,12 @@
-// Who is signed in, and /healthz: healthy only while the database answers on the tables signed-in requests read,
-// so a load balancer or monitor stops sending users to a BFF that would answer each of them with an error.
-import type { FastifyInstance } from 'fastify'
-import { ApiErrorBody, Health, Me } from '@shared/api'
+// Who is signed in: the page asks on start, and a 401 sends it to the silent WeChat login.
+import { ApiErrorBody, Me } from '@shared/api'
 import type { Context } from '../context'
-import { localeFrom, translate } from '../i18n/messages'
-import { STORAGE_DAMAGED } from '../store/database'
+import type { RouteScope } from './route-schemas'
 
-export async function meRoutes(app: FastifyInstance, context: Context): Promise<void> {
+export async function meRoutes(app: RouteScope, context: Context): Promise<void> {
   app.get('/api/me', { schema: { response: { 200: Me, 401: ApiErrorBody } } }, async (request) => {
-    const session = await context.requireSession(request)
-    const credentials = await context.accounts.credentials(session.openid)
-    return { openid: session.openid, uid: credentials.uid, nickname: null }
-  })
-
-  const started = Date.now()
-  app.get('/healthz', { schema: { response: { 200: Health, 503: ApiErrorBody } } }, async (request, reply) => {
-    const problem = context.storeHealth.check()
-    if (problem !== null) {
-      const locale = localeFrom(request.headers['accept-language'])
-      return reply.status(503).send({ error_code: STORAGE_DAMAGED, error_message: 'database unusable', detail_message: problem, message: translate(locale, 'storage_damaged') })
-    }
-    return { status: 'ok' as const, uptime_s: Math.round((Date.now() - started) / 1000) }
+    const { openid } = request
+    const credentials = await context.accounts.credentials(openid)
+    return { openid, uid: credentials.uid, nickname: null }
   })
 }

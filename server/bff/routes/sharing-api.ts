@@ -1,6 +1,5 @@
 // Sharing, guests and the message centre (seed 003), relayed under /api/app with Gizwits' paths and shapes.
 // What only an owner may do is checked here first, so a guest is refused by us and never reaches the cloud.
-import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import {
   EmptyObject, Guest, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
@@ -8,7 +7,7 @@ import {
 } from '@shared/open-api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
-import { Did, errorResponses as errors } from './route-schemas'
+import { Did, errorResponses as errors, type RouteScope } from './route-schemas'
 
 const SharingId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) }, { additionalProperties: false })
 const Code = Type.Object({ code: Type.String({ pattern: '^[0-9a-zA-Z]{8,64}$' }) }, { additionalProperties: false })
@@ -16,8 +15,8 @@ const GuestUid = Type.Object({ uid: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}
 const MessageId = Type.Object({ id: Type.String({ pattern: '^[0-9a-zA-Z]{1,64}$' }) }, { additionalProperties: false })
 const StatusQuery = Type.Object({ status: Type.Union([Type.Literal(1), Type.Literal(2)]) }, { additionalProperties: false })
 
-export async function sharingRoutes(app: FastifyInstance, context: Context): Promise<void> {
-  const { access, accounts, client } = context
+export async function sharingRoutes(app: RouteScope, context: Context): Promise<void> {
+  const { access, accounts, bindingChanges, client } = context
 
   /** The user's binding of the device, which must be the owner's; `special` may share (it makes them owner). */
   const requireOwner = async (openid: string, did: string, { sharing = false } = {}) => {
@@ -38,22 +37,22 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
   }
 
   app.post('/api/app/sharing', { schema: { body: SharingCreateBody, response: { 201: SharingCreated, ...errors } } }, async (request, reply) => {
-    const { openid } = await context.requireSession(request)
-    const body = request.body as SharingCreateBody
+    const { openid } = request
+    const body = request.body
     await requireOwner(openid, body.did, { sharing: true })
     const created = await accounts.withToken(openid, (token) => client.createSharing(token, body))
-    access.forget(openid)
+    bindingChanges.userChanged(openid)
     return reply.status(201).send(created)
   })
 
   app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: SharingList, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    return accounts.withToken(openid, (token) => client.listSharings(token, request.query as SharingQuery))
+    const { openid } = request
+    return accounts.withToken(openid, (token) => client.listSharings(token, request.query))
   })
 
   app.delete('/api/app/sharing/:id', { schema: { params: SharingId, response: { 200: SharingIdResult, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { id } = request.params as { id: number }
+    const { openid } = request
+    const { id } = request.params
     const sharing = await ownSharing(openid, id)
     if (sharing.type === SharingType.QR && sharing.status === SharingStatus.ACCEPTED) throw new ApiError(409, 'qr_share_not_revocable', 'qr_share_not_revocable')
     return accounts.withToken(openid, (token) => client.cancelSharing(token, id))
@@ -62,72 +61,71 @@ export async function sharingRoutes(app: FastifyInstance, context: Context): Pro
   app.put('/api/app/sharing/:id', {
     schema: { params: SharingId, querystring: StatusQuery, response: { 200: SharingIdResult, ...errors } },
   }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { id } = request.params as { id: number }
-    const result = await accounts.withToken(openid, (token) => client.respondToSharing(token, id, (request.query as { status: 1 | 2 }).status === 1))
-    access.forget(openid)
+    const { openid } = request
+    const { id } = request.params
+    const result = await accounts.withToken(openid, (token) => client.respondToSharing(token, id, request.query.status === 1))
+    bindingChanges.userChanged(openid)
     return result
   })
 
   app.put('/api/app/sharing/:id/alias', {
     schema: { params: SharingId, querystring: Type.Object({ user_alias: Type.String({ maxLength: 30, pattern: '^[^\\x00-\\x1f\\x7f]*$' }) }, { additionalProperties: false }), response: { 200: EmptyObject, ...errors } },
   }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { id } = request.params as { id: number }
+    const { openid } = request
+    const { id } = request.params
     await ownSharing(openid, id)
-    await accounts.withToken(openid, (token) => client.setGuestAlias(token, id, (request.query as { user_alias: string }).user_alias.trim()))
+    await accounts.withToken(openid, (token) => client.setGuestAlias(token, id, request.query.user_alias.trim()))
     return {}
   })
 
   app.get('/api/app/sharing/code/:code', { schema: { params: Code, response: { 200: SharingCodeInfo, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    return accounts.withToken(openid, (token) => client.sharingCodeInfo(token, (request.params as { code: string }).code))
+    const { openid } = request
+    return accounts.withToken(openid, (token) => client.sharingCodeInfo(token, request.params.code))
   })
 
   app.post('/api/app/sharing/code/:code', { schema: { params: Code, response: { 201: EmptyObject, ...errors } } }, async (request, reply) => {
-    const { openid } = await context.requireSession(request)
-    await accounts.withToken(openid, (token) => client.acceptSharingCode(token, (request.params as { code: string }).code))
-    access.forget(openid)
+    const { openid } = request
+    await accounts.withToken(openid, (token) => client.acceptSharingCode(token, request.params.code))
+    bindingChanges.userChanged(openid)
     return reply.status(201).send({})
   })
 
   app.post('/api/app/sharing/:did/transfer', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { did } = request.params as { did: string }
+    const { openid } = request
+    const { did } = request.params
     await requireOwner(openid, did)
-    await accounts.withToken(openid, (token) => client.transferOwnership(token, did, (request.query as { uid: string }).uid))
-    access.forgetDevice(did)
-    access.forget(openid)
+    await accounts.withToken(openid, (token) => client.transferOwnership(token, did, request.query.uid))
+    bindingChanges.devicesChanged([did], openid)
     return {}
   })
 
   app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(Guest), ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { did } = request.params as { did: string }
+    const { openid } = request
+    const { did } = request.params
     await requireOwner(openid, did)
     return accounts.withToken(openid, (token) => client.guests(token, did))
   })
 
   app.delete('/api/app/:did/bindings', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    const { did } = request.params as { did: string }
+    const { openid } = request
+    const { did } = request.params
     await requireOwner(openid, did)
-    await accounts.withToken(openid, (token) => client.removeGuest(token, did, (request.query as { uid: string }).uid))
+    await accounts.withToken(openid, (token) => client.removeGuest(token, did, request.query.uid))
     // The removed guest's cached bindings must not vouch for the device any longer.
-    access.forgetDevice(did)
+    bindingChanges.devicesChanged([did])
     return {}
   })
 
   app.get('/api/app/messages', { schema: { querystring: MessagesQuery, response: { 200: MessageList, ...errors } } }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    return accounts.withToken(openid, (token) => client.messages(token, request.query as MessagesQuery))
+    const { openid } = request
+    return accounts.withToken(openid, (token) => client.messages(token, request.query))
   })
 
   app.put('/api/app/messages/:id', {
     schema: { params: MessageId, querystring: StatusQuery, response: { 200: EmptyObject, ...errors } },
   }, async (request) => {
-    const { openid } = await context.requireSession(request)
-    await accounts.withToken(openid, (token) => client.markMessage(token, (request.params as { id: string }).id, (request.query as { status: 1 | 2 }).status))
+    const { openid } = request
+    await accounts.withToken(openid, (token) => client.markMessage(token, request.params.id, request.query.status))
     return {}
   })
 }

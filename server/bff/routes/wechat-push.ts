@@ -4,13 +4,14 @@
 // attacker reaches. With an EncodingAESKey configured only safe or compatible mode is accepted (msg_signature
 // covers the encrypted message); plain mode, whose signature covers no body at all, only when no key is set.
 import { createHash, randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from 'typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import type { Context } from '../context'
 import { MessageCrypto, MessageCryptoError } from '../wechat/message-crypto'
 import { PushHandler, PushReplayError } from '../wechat/push-handler'
 import { buildXml, encryptedField, parsePushXml, PushXmlError } from '../wechat/push-xml'
 import { messageSignature, pushSignature, PUSH_TIMESTAMP_WINDOW_S, sameText, timestampInWindow } from '../wechat/signatures'
+import type { RouteScope } from './route-schemas'
 
 /**
  * WeChat's pushes are a few KB (a long text message in compatible mode carries it twice, once in base64); the cap
@@ -39,7 +40,6 @@ const PushQuery = Type.Object({
   encrypt_type: Type.Optional(Type.String({ maxLength: 16 })),
   msg_signature: Type.Optional(Type.String({ maxLength: 40, pattern: '^[0-9a-f]*$' })),
 }, { additionalProperties: false })
-type PushQuery = Static<typeof PushQuery>
 
 function refuse(request: FastifyRequest, reply: FastifyReply, why: string): FastifyReply {
   request.log.warn({ why, ip: request.ip }, 'WeChat push refused')
@@ -51,7 +51,7 @@ export interface PushRouteOptions {
   nowS?: () => number
 }
 
-export async function wechatPushRoutes(app: FastifyInstance, context: Context, handler: PushHandler, options: PushRouteOptions = {}): Promise<void> {
+export async function wechatPushRoutes(app: RouteScope, context: Context, handler: PushHandler, options: PushRouteOptions = {}): Promise<void> {
   const { pushToken, aesKey, appId } = context.config.wechat
   if (!pushToken) return
   const crypto = aesKey ? new MessageCrypto(aesKey, appId) : null
@@ -73,14 +73,14 @@ export async function wechatPushRoutes(app: FastifyInstance, context: Context, h
   app.addHook('onClose', async () => clearInterval(sweeper))
 
   app.get('/wechat/push', { schema: { querystring: PushQuery } }, async (request, reply) => {
-    const { signature = '', timestamp = '', nonce = '', echostr = '' } = request.query as PushQuery
+    const { signature = '', timestamp = '', nonce = '', echostr = '' } = request.query
     if (!timestampInWindow(timestamp, nowS())) return refuse(request, reply, `verification timestamp outside ±${PUSH_TIMESTAMP_WINDOW_S} s`)
     if (!sameText(pushSignature(pushToken, timestamp, nonce), signature)) return refuse(request, reply, 'bad signature on verification')
     return reply.type('text/plain').send(echostr)
   })
 
   app.post('/wechat/push', { bodyLimit: MAX_PUSH_BODY, schema: { querystring: PushQuery } }, async (request, reply) => {
-    const query = request.query as PushQuery
+    const query = request.query
     const raw = typeof request.body === 'string' ? request.body : ''
     const timestamp = query.timestamp ?? ''
     const nonce = query.nonce ?? ''

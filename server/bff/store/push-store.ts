@@ -20,8 +20,13 @@ export interface PushEventRow { key: string; openid: string; msgType: string; ev
 /** fresh: handle it; retry: already handled (answer "success", do nothing); replayed: the nonce signed another message. */
 export type PushRecordOutcome = 'fresh' | 'retry' | 'replayed'
 
+/** A kept event as the features that act on it read it. */
+export interface KeptPushEvent { openid: string; msg_type: string; event: string | null; event_key: string | null }
+
 export interface PushStore {
   record: (signed: SignedNonce | null, event: PushEventRow) => PushRecordOutcome
+  /** The events kept so far, oldest first. */
+  events: () => KeptPushEvent[]
   /** Deletes nonces whose timestamp left the window, dedup keys older than a day, events older than 30 days. */
   sweep: (nowS: number, nonceWindowS: number) => { nonces: number; seen: number; events: number }
 }
@@ -42,8 +47,10 @@ export function sqlitePushStore(db: Database.Database): PushStore {
   const sweepNonces = db.prepare('DELETE FROM wechat_push_nonces WHERE timestamp < ?')
   const sweepSeen = db.prepare('DELETE FROM wechat_push_seen WHERE received_at < ?')
   const sweepEvents = db.prepare('DELETE FROM wechat_events WHERE received_at < ?')
+  const keptEvents = db.prepare<[], KeptPushEvent>('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id')
   return {
     record: (signed, row) => record(signed, row),
+    events: () => keptEvents.all(),
     sweep: (nowS, nonceWindowS) => ({
       nonces: sweepNonces.run(nowS - nonceWindowS).changes,
       seen: sweepSeen.run(nowS - PUSH_SEEN_KEEP_S).changes,

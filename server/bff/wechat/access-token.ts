@@ -1,7 +1,7 @@
 // The Official Account's access_token, from cgi-bin/stable_token (never cgi-bin/token, whose every call
 // invalidates the token other holders use). Cached until shortly before expiry, one fetch in flight at a time,
 // and a stale-token error answered by one forced refresh — only if the failing token is still the cached one.
-import { STALE_TOKEN_CODES, WeChatApiError } from './errors'
+import { STALE_TOKEN_CODES, WeChatApiError, WeChatErrcode } from './errors'
 import type { TokenCache } from './token-cache'
 
 export interface WeChatCredentials { appId: string; appSecret: string; apiBase: string }
@@ -59,7 +59,7 @@ export class AccessTokenSource {
       signal: AbortSignal.timeout(10_000),
     })
     const body = (await response.json()) as { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string }
-    if (!body.access_token || !body.expires_in) throw new WeChatApiError(body.errcode ?? -1, body.errmsg ?? 'no access_token')
+    if (!body.access_token || !body.expires_in) throw new WeChatApiError(body.errcode ?? WeChatErrcode.NO_ERRCODE, body.errmsg ?? 'no access_token')
     await this.cache.set(this.key, { value: body.access_token, expiresAt: this.now() + body.expires_in * 1000 })
     return body.access_token
   }

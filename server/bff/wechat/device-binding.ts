@@ -9,6 +9,7 @@
 import type { BoundDevice } from '@shared/open-api'
 import { LABEL_SIG_LENGTH } from '@shared/device-label'
 import { ApiError } from '../errors'
+import type { BindingChanges } from '../gizwits/binding-changes'
 import { BindErrorCode, type BindingGuard } from '../gizwits/binding-guard'
 import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { DeviceAccess } from '../gizwits/device-access'
@@ -39,6 +40,7 @@ export class PushDeviceBinder {
     private readonly accounts: GizwitsAccounts,
     private readonly users: UserRepository,
     private readonly access: DeviceAccess,
+    private readonly changes: BindingChanges,
   ) {}
 
   async bind(openid: string, device: DeviceRef): Promise<BoundDevice> {
@@ -53,6 +55,6 @@ export class PushDeviceBinder {
     const bound = devices.find((candidate) => candidate.product_key === device.productKey && candidate.mac === device.mac)
     if (!bound) return
     await this.accounts.withToken(openid, (token) => this.client.unbind(token, [bound.did]))
-    this.access.forget(openid)
+    this.changes.devicesChanged([bound.did], openid)
   }
 }

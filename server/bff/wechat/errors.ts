@@ -5,5 +5,30 @@ export class WeChatApiError extends Error {
   }
 }
 
+/** The errcodes of WeChat's server APIs the BFF acts on. */
+export const WeChatErrcode = {
+  /** Our own: the answer carried no errcode, yet not what was asked for either. */
+  NO_ERRCODE: -1,
+  /** access_token invalid, or not the latest one issued. */
+  INVALID_CREDENTIAL: 40001,
+  INVALID_OPENID: 40003,
+  INVALID_ACCESS_TOKEN: 40014,
+  /** OAuth: the code is not valid. */
+  INVALID_CODE: 40029,
+  INVALID_TEMPLATE_ID: 40037,
+  /** OAuth: the code was already exchanged. */
+  CODE_USED: 40163,
+  ACCESS_TOKEN_EXPIRED: 42001,
+  /** OAuth: the code expired (five minutes). */
+  CODE_EXPIRED: 42003,
+  /** Template message to a user who does not follow the account. */
+  NOT_SUBSCRIBED: 43004,
+  /** A daily API quota is used up. */
+  QUOTA_REACHED: 45009,
+} as const
+
 /** Codes that mean "this access_token is no good" (invalid or not latest, expired, malformed). */
-export const STALE_TOKEN_CODES = new Set([40001, 40014, 42001])
+export const STALE_TOKEN_CODES = new Set<number>([WeChatErrcode.INVALID_CREDENTIAL, WeChatErrcode.INVALID_ACCESS_TOKEN, WeChatErrcode.ACCESS_TOKEN_EXPIRED])
+
+/** OAuth codes that mean "this code cannot be exchanged (again)": the user should simply log in again. */
+export const SPENT_CODE_CODES = new Set<number>([WeChatErrcode.INVALID_CODE, WeChatErrcode.CODE_USED, WeChatErrcode.CODE_EXPIRED])

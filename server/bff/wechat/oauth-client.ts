@@ -1,4 +1,6 @@
 // WeChat web OAuth: the authorize URL (parameter order matters to WeChat) and the code → openid exchange.
+import { WeChatErrcode } from './errors'
+
 export class WeChatOauthError extends Error {
   constructor(readonly errcode: number, readonly errmsg: string) {
     super(`WeChat ${errcode}: ${errmsg}`)
@@ -16,6 +18,6 @@ export async function exchangeCode(options: OauthClientOptions, code: string): P
   const params = new URLSearchParams({ appid: options.appId, secret: options.appSecret, code, grant_type: 'authorization_code' })
   const response = await fetch(`${options.apiBase}/sns/oauth2/access_token?${params}`, { signal: AbortSignal.timeout(10_000) })
   const body = (await response.json()) as { openid?: string; scope?: string; errcode?: number; errmsg?: string }
-  if (body.errcode || !body.openid) throw new WeChatOauthError(body.errcode ?? -1, body.errmsg ?? 'no openid')
+  if (body.errcode || !body.openid) throw new WeChatOauthError(body.errcode ?? WeChatErrcode.NO_ERRCODE, body.errmsg ?? 'no openid')
   return { openid: body.openid, scope: body.scope ?? 'snsapi_base' }
 }

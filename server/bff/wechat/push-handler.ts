@@ -1,7 +1,6 @@
 // What the BFF does with one verified push: handle it once (WeChat retries for 15 s), keep the event for the
 // features that act on it, and answer at once with a passive reply or "success".
-import type Database from 'better-sqlite3'
-import { sqlitePushStore, type PushStore, type SignedNonce } from '../store/push-store'
+import type { PushStore, SignedNonce } from '../store/push-store'
 import { GizwitsErrorCode } from '@shared/open-api'
 import { ApiError } from '../errors'
 import { BindErrorCode } from '../gizwits/binding-guard'
@@ -30,10 +29,9 @@ export class PushHandler {
   readonly pending = new Set<Promise<void>>()
 
   constructor(
-    db: Database.Database,
+    readonly store: PushStore,
     private readonly binder: PushDeviceBinder,
     private readonly log: (message: string, error?: unknown) => void = () => {},
-    readonly store: PushStore = sqlitePushStore(db),
   ) {}
 
   /** Acknowledge first, work after: WeChat wants an answer within 5 s, and binding talks to the cloud. */

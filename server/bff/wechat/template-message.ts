@@ -1,6 +1,6 @@
 // Template messages (cgi-bin/message/template/send), with WeChat's refusals turned into kinds callers act on.
 import { wechatCall, type AccessTokenSource } from './access-token'
-import { WeChatApiError } from './errors'
+import { WeChatApiError, WeChatErrcode } from './errors'
 
 export interface TemplateMessage {
   touser: string
@@ -18,7 +18,12 @@ export class TemplateMessageError extends Error {
   }
 }
 
-const KINDS: Record<number, TemplateFailure> = { 43004: 'not_subscribed', 40037: 'bad_template', 45009: 'quota', 40003: 'bad_openid' }
+const KINDS: Record<number, TemplateFailure> = {
+  [WeChatErrcode.NOT_SUBSCRIBED]: 'not_subscribed',
+  [WeChatErrcode.INVALID_TEMPLATE_ID]: 'bad_template',
+  [WeChatErrcode.QUOTA_REACHED]: 'quota',
+  [WeChatErrcode.INVALID_OPENID]: 'bad_openid',
+}
 
 export async function sendTemplateMessage(apiBase: string, accessToken: AccessTokenSource, message: TemplateMessage): Promise<{ msgid: number }> {
   try {

@@ -1,52 +1,32 @@
-// `/ws`: the page's live socket. The session cookie authenticates it before the upgrade; frames reuse the Gizwits
-// app WebSocket's names (src/shared/ws-frames.ts). The BFF pings every page and drops the silent ones.
+// `/ws`: the page's live socket, a route of the signed-in scope, so the session cookie authenticates it before the
+// upgrade; frames reuse the Gizwits app WebSocket's names and are checked against their schemas
+// (src/shared/ws-frames.ts). The BFF pings every page and drops the silent ones. The relay (../relay/) does the
+// work behind it: this file only turns frames into calls on the user's hub, within their limits.
 // Frames are rate limited twice: per socket (what the BFF spends) and per user across their pages (what reaches
 // the cloud). A refused frame is answered and nothing is forwarded; a socket that keeps flooding is closed.
-import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import type { WebSocket } from 'ws'
-import { COMMAND_ID_PATTERN, MAX_COMMAND_STATUS_IDS, PageWsCloseCode, PageWsErrorCode, type PageClientFrame } from '@shared/ws-frames'
+import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, WriteErrorCode, type PageClientFrame } from '@shared/ws-frames'
 import type { Context } from '../context'
 import { localeFrom, translate } from '../i18n/messages'
-import { TokenBucket } from './token-bucket'
-import type { PageClient } from './user-hub'
+import { TokenBucket } from '../relay/token-bucket'
+import type { PageClient } from '../relay/user-hub'
+import type { RouteScope } from './route-schemas'
 
 const PING_EVERY_MS = 30_000
-const MAX_SUBSCRIBE = 200
 
-function isFrame(value: unknown): value is PageClientFrame {
-  if (!value || typeof value !== 'object') return false
-  const frame = value as Record<string, unknown>
-  const data = frame.data as Record<string, unknown> | undefined
-  const did = typeof data?.did === 'string' && data.did.length > 0 && data.did.length <= 64
-  switch (frame.cmd) {
-    case 'ping': return true
-    case 'subscribe_req': return Array.isArray(frame.data) && frame.data.length <= MAX_SUBSCRIBE && frame.data.every((item) => typeof item?.did === 'string')
-    case 'c2s_read': return did
-    case 'c2s_write':
-      // At least one datapoint, as the REST route demands: an empty write would reach the cloud and be "ok".
-      return did && typeof data?.attrs === 'object' && data.attrs !== null && !Array.isArray(data.attrs) &&
-        Object.keys(data.attrs).length > 0 && Object.keys(data.attrs).length <= 64 &&
-        (frame.req_sn === undefined || Number.isInteger(frame.req_sn)) &&
-        (frame.id === undefined || (typeof frame.id === 'string' && COMMAND_ID_PATTERN.test(frame.id)))
-    case 'c2s_command_status':
-      return Array.isArray(data?.ids) && data.ids.length <= MAX_COMMAND_STATUS_IDS && data.ids.every((id) => typeof id === 'string' && COMMAND_ID_PATTERN.test(id))
-    default: return false
-  }
-}
+/** A socket cannot carry the page's Accept-Language, so the UI language travels in the query. */
+const PageSocketQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false })
 
-export async function pageSocketRoute(app: FastifyInstance, context: Context): Promise<void> {
+export async function pageSocketRoute(app: RouteScope, context: Context): Promise<void> {
   const { limits } = context.hub
-  app.get('/ws', {
-    websocket: true,
-    preValidation: async (request) => {
-      await context.requireSession(request)
-    },
-  }, (socket: WebSocket, request) => {
+  app.get('/ws', { websocket: true, schema: { querystring: PageSocketQuery } }, (socket: WebSocket, request) => {
+    const openid = request.openid
     const page: PageClient = {
       send: (text) => {
         if (socket.readyState === socket.OPEN) socket.send(text)
       },
-      locale: localeFrom((request.query as { lang?: string }).lang ?? request.headers['accept-language']),
+      locale: localeFrom(request.query.lang ?? request.headers['accept-language']),
     }
     const socketWrites = new TokenBucket(limits.writes)
     const socketFrames = new TokenBucket(limits.frames)
@@ -54,15 +34,12 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
     /** Answers a frame over the limit, and closes a socket that has flooded long enough. */
     const limited = (frame: PageClientFrame | null): void => {
       if (frame?.cmd === 'c2s_write') {
-        page.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: frame.req_sn ?? 0, data: { did: frame.data.did, ok: false, ...(frame.id ? { id: frame.id } : {}), error_code: 'rate_limited', msg: translate(page.locale, 'ws_rate_limited') } }))
+        page.send(JSON.stringify({ cmd: 's2c_write_res', res_sn: frame.req_sn ?? 0, data: { did: frame.data.did, ok: false, ...(frame.id ? { id: frame.id } : {}), error_code: WriteErrorCode.RATE_LIMITED, msg: translate(page.locale, 'ws_rate_limited') } }))
       }
       context.hub.invalid(page, PageWsErrorCode.RATE_LIMITED, 'ws_rate_limited')
       if (++refusedInARow >= limits.closeAfterRefused) socket.close(PageWsCloseCode.FLOODING, 'too many frames')
     }
-    let openid: string | null = null
-    const queue: unknown[] = []
     const handle = (raw: unknown) => {
-      if (!openid) return queue.push(raw)
       if (socket.readyState !== socket.OPEN) return
       let parsed: unknown
       try {
@@ -70,7 +47,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
       } catch {
         parsed = null
       }
-      const frame = isFrame(parsed) ? parsed : null
+      const frame = checkPageClientFrame(parsed) ? parsed : null
       // Writes have their own budget, so reads and pings cannot starve a tap (nor the reverse).
       if (!(frame?.cmd === 'c2s_write' ? socketWrites : socketFrames).take()) return limited(frame)
       if (!frame) return context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'bad_frame')
@@ -99,7 +76,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
         case 'c2s_command_status': return context.hub.commandStatus(user, page, [...new Set(frame.data.ids)])
       }
     }
-    // Listen at once: frames sent right after the upgrade must not be lost while the session is looked up.
+    context.hub.attach(openid, page)
     socket.on('message', handle)
     let alive = true
     socket.on('pong', () => (alive = true))
@@ -110,13 +87,7 @@ export async function pageSocketRoute(app: FastifyInstance, context: Context): P
     }, PING_EVERY_MS)
     socket.on('close', () => {
       clearInterval(pinger)
-      if (openid) context.hub.detach(openid, page)
-    })
-    void context.sessionOf(request).then((session) => {
-      if (!session) return socket.close(PageWsCloseCode.NOT_LOGGED_IN, 'not logged in')
-      openid = session.openid
-      context.hub.attach(openid, page)
-      for (const raw of queue.splice(0)) handle(raw)
+      context.hub.detach(openid, page)
     })
   })
 }

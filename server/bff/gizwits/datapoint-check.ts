@@ -1,4 +1,6 @@
-// Turns a datapoint write problem into a clear, localized 400 naming the datapoint as users know it.
+// The datapoint rule for a write, in the BFF's terms: whatever the shared check (src/shared/datapoint.ts) finds
+// wrong becomes one clear, localized 400 naming the datapoint as users know it. The REST control route and the
+// relay's c2s_write both apply it, so a write is judged the same whichever way it comes.
 import { checkWriteAll, numberSpec } from '@shared/datapoint'
 import type { AttrItem, AttrValue } from '@shared/open-api'
 import { GizwitsErrorCode } from '@shared/open-api'

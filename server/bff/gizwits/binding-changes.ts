@@ -1,0 +1,27 @@
+// The one place a change of bindings is reported. Whatever changed them — a bind through the binding guard, an
+// unbind, a transfer, a removed guest or an answered sharing through the routes, a WeChat push, or the cloud's own
+// s2c_binding_changed on the relay — says so here, and this decides what may no longer be believed: today the
+// access cache (gizwits/device-access.ts); whatever else comes to depend on bindings is told from here too.
+import type { DeviceAccess } from './device-access'
+
+export class BindingChanges {
+  constructor(private readonly access: DeviceAccess) {}
+
+  /**
+   * This user's own bindings changed: a device bound, a binding's alias or remark edited, a sharing created,
+   * answered or accepted, or the cloud said so. Their cached list (and remembered misses) is read again.
+   */
+  userChanged(openid: string): void {
+    this.access.forget(openid)
+  }
+
+  /**
+   * Who may use these devices changed: unbound by `by` (an owner's unbind removes every guest's binding too),
+   * ownership moved, or a guest removed. No user's cached list may vouch for them any longer, and `by`'s own
+   * list is read again.
+   */
+  devicesChanged(dids: readonly string[], by?: string): void {
+    for (const did of dids) this.access.forgetDevice(did)
+    if (by !== undefined) this.access.forget(by)
+  }
+}
