@@ -5,7 +5,13 @@ import tseslint from 'typescript-eslint'
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 const BFF = { group: ['**/server/bff/**', '**/bff/**'], message: 'The BFF is its own program: reach it over HTTP, not by import.' }
 const SANDBOX = { group: ['**/server/sandbox/**', '**/sandbox/**'], message: 'The sandbox is a separate program: only the clouds\' protocols connect it to the BFF.' }
+const WORKER = { group: ['**/server/worker/**', '**/worker/**'], message: 'The worker is its own program: only the BFF\'s main.ts starts it.' }
 const SERVER = { group: ['**/server/**'], message: 'The SPA runs in the browser: it never imports server code.' }
+
+const BFF_ROOM = [
+  { ...SANDBOX, group: [...SANDBOX.group, '!**/sandbox/index'], message: 'The BFF reaches the sandbox only through server/sandbox/index.ts, its start-up seam.' },
+  { group: ['@/*'], message: 'The BFF does not use the SPA.' },
+]
 
 /** Import boundaries between the rooms, as ESLint rules so `npm run lint` (and CI) fails on a crossing. */
 export const boundaries = [
@@ -17,11 +23,19 @@ export const boundaries = [
     rules: restrict([SERVER, { group: ['@/*', '../*', '../**'], message: 'src/shared imports nothing outside itself.' }]),
   },
   // The sandbox imports nothing of the BFF.
-  { files: ['server/sandbox/**/*.{ts,js}'], rules: restrict([BFF, { group: ['@/*'], message: 'The sandbox does not use the SPA.' }]) },
+  { files: ['server/sandbox/**/*.{ts,js}'], rules: restrict([BFF, WORKER, { group: ['@/*'], message: 'The sandbox does not use the SPA.' }]) },
   // The BFF imports nothing of the sandbox but its start-up seam, server/sandbox/index.ts.
+  { files: ['server/bff/**/*.ts'], rules: restrict([...BFF_ROOM, WORKER]) },
+  // … and nothing of the worker but in main.ts, which starts it in-process on `npm start` (server/worker/README.md).
+  { files: ['server/bff/main.ts'], rules: restrict(BFF_ROOM) },
+  // The vendor's worker: of the BFF only its seam (the store and the WeChat sender), of the sandbox only its start-up seam.
   {
-    files: ['server/bff/**/*.ts'],
-    rules: restrict([{ ...SANDBOX, group: [...SANDBOX.group, '!**/sandbox/index'], message: 'The BFF reaches the sandbox only through server/sandbox/index.ts, its start-up seam.' }, { group: ['@/*'], message: 'The BFF does not use the SPA.' }]),
+    files: ['server/worker/**/*.ts'],
+    rules: restrict([
+      { ...BFF, group: [...BFF.group, '!**/bff/worker-seam'], message: 'The worker uses the BFF only through server/bff/worker-seam.ts.' },
+      { ...SANDBOX, group: [...SANDBOX.group, '!**/sandbox/index'], message: 'The worker reaches the sandbox only through server/sandbox/index.ts, its start-up seam.' },
+      { group: ['@/*'], message: 'The worker does not use the SPA.' },
+    ]),
   },
   // The labels tool belongs to neither program.
   { files: ['server/labels/**/*.ts'], rules: restrict([BFF, SANDBOX, { group: ['@/*'], message: 'The labels tool does not use the SPA.' }]) },

@@ -305,12 +305,12 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
     if (cmd === 'ping') return write(connection, { cmd: 'pong' })
     if (cmd === 'login_req') {
       if (connection.loggedIn) return write(connection, { cmd: 'invalid_msg', error_code: SNOTI_ALREADY_LOGGED_IN, msg: 'already logged in' })
-      return login(connection, frame)
+      return login(connection, frame as { prefetch_count?: unknown; data?: unknown })
     }
     const known = ['event_ack', 'subscribe_req', 'unsubscribe_req', 'remote_control_v2_req']
     if (typeof cmd !== 'string' || !known.includes(cmd)) return write(connection, { cmd: 'invalid_msg', error_code: SNOTI_NOT_RECOGNISED, msg: `unknown cmd ${String(cmd)}` })
     if (!connection.loggedIn) return write(connection, { cmd: 'invalid_msg', error_code: SNOTI_NOT_LOGGED_IN, msg: 'login first' })
-    if (cmd === 'event_ack') return ack(connection, frame)
+    if (cmd === 'event_ack') return ack(connection, frame as { delivery_id?: unknown })
     if (cmd === 'remote_control_v2_req') return control(connection, frame as { cmd: string })
     return subscribe(connection, frame as { cmd: string })
   }
