@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
+import { historyRoutes } from './routes/history-api'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
@@ -160,6 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access)
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(db, binder, (message, error) => app.log.warn({ err: error }, message))))
   await app.register(async (scope) => pageSocketRoute(scope, context))
+  await app.register(async (scope) => historyRoutes(scope, context, db))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', '..', 'dist')
   let spaPage: ((request: FastifyRequest) => string) | null = null
