@@ -364,7 +364,10 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
   })
   server.on('tlsClientError', () => {})
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new Error(`SNoti cannot listen on ${host}:${options.port ?? 0} (${error.message}); set SNOTI_PORT to a free port, or 0 for any`)))
+    server.listen(options.port ?? 0, host, resolve)
+  })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
 
