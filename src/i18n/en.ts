@@ -223,20 +223,9 @@ const en: Messages<typeof zhCN> = {
     manage: 'Manage',
   },
   messages: { title: 'Messages', empty: 'No messages', answer: 'Tap to answer', delete: 'Delete' },
+  // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
   history: {
-    title: '{name} · History',
     link: 'History and alerts',
-    range: { h6: '6 h', h24: '24 h', h168: '7 days', h720: '30 days' },
-    caption: '{name} ({unit}): the line is the average, the band min to max, the dashed red line the alert limit',
-    empty: 'No data for this period yet',
-    noNumbers: 'This device has no numbers to chart',
-    retry: 'Retry',
-    limitTitle: 'Limit alert',
-    limitHint: 'When the limit is crossed, everyone bound to this device is told in WeChat and in the app; again when it recovers',
-    below: 'below',
-    above: 'above',
-    limitSaved: 'Alert saved',
-    limitInvalid: 'Please enter a number',
   },
   me: {
     title: 'Me',

@@ -220,20 +220,9 @@ export default {
     manage: '管理',
   },
   messages: { title: '消息', empty: '没有消息', answer: '点击处理', delete: '删除' },
+  // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
   history: {
-    title: '{name} · 历史',
     link: '历史与提醒',
-    range: { h6: '6 小时', h24: '24 小时', h168: '7 天', h720: '30 天' },
-    caption: '{name}（{unit}）：线为平均值，浅色带为最小到最大，红色虚线为提醒界限',
-    empty: '这段时间还没有数据',
-    noNumbers: '这台设备没有可以画图的数值',
-    retry: '重试',
-    limitTitle: '超限提醒',
-    limitHint: '超出界限时，微信和应用里都会通知绑定这台设备的人；恢复后再通知一次',
-    below: '低于',
-    above: '高于',
-    limitSaved: '提醒已保存',
-    limitInvalid: '请填写一个数字',
   },
   me: {
     title: '我的',
