@@ -8,6 +8,7 @@ export const router = createRouter({
     { path: '/', name: 'devices', component: DeviceListPage },
     // Every other page is its own chunk: the first screen loads only the list.
     { path: '/devices/:did', name: 'device', component: () => import('./pages/DevicePage.vue'), props: true },
+    { path: '/devices/:did/history', name: 'device-history', component: () => import('./pages/DeviceHistoryPage.vue'), props: true },
     { path: '/devices/:did/share', name: 'device-share', component: () => import('./pages/DeviceSharePage.vue'), props: true },
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue') },
     // The URL printed on device labels: WeChat's own scanner opens it directly.

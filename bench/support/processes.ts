@@ -46,7 +46,7 @@ export async function startSandboxAndBff(): Promise<SandboxAndBff> {
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
   const sandbox = await startProcess(
     'server/sandbox/main.ts',
-    { SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, SANDBOX_BEHAVIOUR: 'still' },
+    { SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, SANDBOX_BEHAVIOUR: 'still', SNOTI_PORT: '0' },
     `${sandboxUrl}/sandbox/products`,
     sandboxUrl,
   )

@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health'
 import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
+import { historyRoutes } from './routes/history-api'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
@@ -171,6 +172,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => sharingRoutes(scope, context))
     await signedIn.register(async (scope) => productRoutes(scope, context))
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
+    await signedIn.register(async (scope) => historyRoutes(scope, context))
   })
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', '..', 'dist')

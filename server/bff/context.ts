@@ -12,6 +12,7 @@ import { UserHub, type RelayOptions } from './relay/user-hub'
 import { sqliteCommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
+import { sqliteHistoryStore, type HistoryStore } from './store/history-store'
 import { sqlitePushStore, type PushStore } from './store/push-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { tokenSealer } from './store/token-sealer'
@@ -38,6 +39,8 @@ export interface Context {
   wechat: { accessToken: AccessTokenSource; jsapiTicket: JsapiTicketSource }
   /** WeChat pushes: nonces and dedup keys, and the events kept for the features that act on them. */
   pushes: PushStore
+  /** Device history and alert rules, filled by the vendor's worker (server/worker/). */
+  history: HistoryStore
   /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -65,7 +68,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), sessionOf: sessionLookup(sessions),
+    config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

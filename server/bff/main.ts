@@ -6,7 +6,8 @@ import { ConfigError, keepSecretsInDataDir, loadConfig, type Config } from './co
 import type { Context } from './context'
 import { DatabaseError, openDatabase } from './store/database'
 import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
-import { startSandbox, type Sandbox } from '../sandbox/index'
+import { DEMO_ALERT_TEMPLATE_ID, startSandbox, type Sandbox } from '../sandbox/index'
+import { startWorker, type EventWorker } from '../worker/event-worker'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -64,6 +65,18 @@ async function main(): Promise<void> {
 
   const { app, context } = await buildApp(config, { logger: process.env.LOG === '1' })
   await app.listen({ port: config.port, host: config.host })
+  // On the sandbox the vendor's worker runs in this process: SNoti's port, certificate and credentials exist
+  // only here. With real clouds it is its own process (`npm run worker`, server/worker/README.md).
+  let worker: EventWorker | undefined
+  if (sandbox) {
+    worker = startWorker({
+      db: openDatabase(join(config.dataDir, 'app.db')),
+      snoti: { host: sandbox.snoti.host, port: sandbox.snoti.port, ca: sandbox.snoti.ca, credentials: sandbox.snoti.credentials, subkey: 'vendor_worker' },
+      gizwits: { apiBase: config.gizwits.apiBase, appId: config.gizwits.appId },
+      wechat: { apiBase: config.wechat.apiBase, appId: config.wechat.appId, appSecret: config.wechat.appSecret, alertTemplateId: process.env.WECHAT_ALERT_TEMPLATE_ID || DEMO_ALERT_TEMPLATE_ID },
+      appUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    })
+  }
   // On the sandbox the Official Account gets its menu at once, through the same API a real one uses.
   if (sandbox) await createSandboxMenu(config, context).catch((error: Error) => console.warn(`sandbox menu not created: ${error.message}`))
   const shown = config.publicUrl ?? `http://localhost:${config.port}`
@@ -73,6 +86,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     if (closing) return
     closing = true
+    worker?.stop()
     await app.close()
     await sandbox?.close()
     process.exit(0)

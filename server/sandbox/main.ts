@@ -29,6 +29,8 @@ const sandbox = await startSandbox({
   pushUrl: env.SANDBOX_PUSH_URL || undefined,
   appUrl: env.SANDBOX_APP_URL || undefined,
   labelKey: env.LABEL_KEY || DEMO_LABEL_KEY,
+  // SNoti on the real service's port by default.
+  snotiPort: Number(env.SNOTI_PORT ?? 2017),
 })
-console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}`)
+console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}; SNoti (TLS) on port ${sandbox.snoti.port}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sandbox.close().then(() => process.exit(0)))

@@ -21,6 +21,7 @@ import { wechatPlatform } from './wechat-platform'
 import { wechatPush } from './wechat-push'
 import { World } from './world'
 import { WechatErrcode } from './wechat-errors'
+import { startSnoti, type SnotiServer } from './snoti/snoti-server'
 
 const CLIENT_COOKIE = 'sbx_wechat_client'
 
@@ -66,6 +67,9 @@ export interface SandboxOptions {
   labelKey?: string
   /** Template messages the Official Account may send per day (45009 after). */
   dailyTemplateQuota?: number
+  /** SNoti's TLS port (0, the default, picks a free one; the real service is on 2017) and its idle limit. */
+  snotiPort?: number
+  snotiIdleTimeoutMs?: number
   log?: boolean
 }
 
@@ -76,6 +80,8 @@ export interface Sandbox {
   /** Where the sandbox sends WeChat pushes (the BFF's /wechat/push), once known. */
   setPushUrl: (url: string) => void
   setAppUrl: (url: string) => void
+  /** The enterprise event stream (SNoti) for the vendor's worker: where, which certificate, which credentials. */
+  snoti: SnotiServer
   close: () => Promise<void>
 }
 
@@ -172,6 +178,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8081)
   listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
   simulator.start()
+  // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
+  const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
   return {
     url: `http://${listening.host}:${port}`,
@@ -183,7 +191,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setAppUrl: (url) => {
       options.appUrl = url
     },
+    snoti,
     close: async () => {
+      await snoti.close()
       clearInterval(sweeper)
       simulator.stop()
       ws?.close()

@@ -223,6 +223,10 @@ const en: Messages<typeof zhCN> = {
     manage: 'Manage',
   },
   messages: { title: 'Messages', empty: 'No messages', answer: 'Tap to answer', delete: 'Delete' },
+  // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
+  history: {
+    link: 'History and alerts',
+  },
   me: {
     title: 'Me',
     uid: 'My user ID',

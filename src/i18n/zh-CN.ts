@@ -220,6 +220,10 @@ export default {
     manage: '管理',
   },
   messages: { title: '消息', empty: '没有消息', answer: '点击处理', delete: '删除' },
+  // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
+  history: {
+    link: '历史与提醒',
+  },
   me: {
     title: '我的',
     uid: '我的用户 ID',

@@ -50,7 +50,7 @@ export async function startRelayStack(relay: RelayOptions): Promise<RelayStack> 
   const bffPort = await freePort()
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
   const bffUrl = `http://127.0.0.1:${bffPort}`
-  const sandbox = await spawnUp('server/sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(dataDir, 'sandbox'), SANDBOX_BEHAVIOUR: 'still' }, `${sandboxUrl}/sandbox/products`)
+  const sandbox = await spawnUp('server/sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(dataDir, 'sandbox'), SANDBOX_BEHAVIOUR: 'still', SNOTI_PORT: '0' }, `${sandboxUrl}/sandbox/products`)
   const products = (await (await fetch(`${sandboxUrl}/sandbox/products`)).json()) as Array<{ product_key: string; product_secret: string }>
   const bffEnv = {
     PORT: String(bffPort),

@@ -63,6 +63,7 @@ const zhCN = {
   unsupported_media_type: '请求的格式不对，只接受 JSON',
   not_found: '没有这个地址',
   bad_url: '请求的地址不对',
+  alert_attr_not_numeric: '“{name}”不是数值，不能设置提醒',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -129,6 +130,7 @@ const en: Record<MessageKey, string> = {
   unsupported_media_type: 'Wrong request format: only JSON is accepted',
   not_found: 'There is nothing at this address',
   bad_url: 'The address of this request is not valid',
+  alert_attr_not_numeric: '"{name}" is not a number; alerts can only be set on numbers',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

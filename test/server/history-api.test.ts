@@ -1,0 +1,78 @@
+// The history read path and the owner's limit, through the BFF over HTTP with the vendor's worker filling the same
+// app.db from the sandbox's SNoti: schema-declared, behind the session, the binding and the owner's role checked.
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { HistoryResponse } from '@shared/history'
+import { openDatabase } from '../../server/bff/store/database'
+import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
+import { ALERT_ATTR_NOT_NUMERIC } from '../../server/bff/routes/history-api'
+import { startWorker, type EventWorker } from '../../server/worker/event-worker'
+import { FIRST_USER, SECOND_USER, startBackend, type Backend } from '../support/backend'
+import { loginThroughSandbox } from '../support/login'
+
+const PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
+let backend: Backend
+let db: Database.Database
+let worker: EventWorker
+let owner: string
+let stranger: string
+
+beforeAll(async () => {
+  backend = await startBackend()
+  db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
+  worker = startWorker({
+    db,
+    snoti: { host: backend.sandbox.snoti.host, port: backend.sandbox.snoti.port, ca: backend.sandbox.snoti.ca, credentials: backend.sandbox.snoti.credentials, subkey: 'vendor_worker' },
+    gizwits: { apiBase: backend.sandbox.url, appId: DEMO_GIZWITS_APP_ID },
+    wechat: { apiBase: backend.sandbox.url, appId: DEMO_WECHAT_APP_ID, appSecret: DEMO_WECHAT_APP_SECRET, alertTemplateId: DEMO_ALERT_TEMPLATE_ID },
+    appUrl: backend.bffUrl,
+    log: () => {},
+  })
+  owner = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
+  stranger = await loginThroughSandbox(backend.bffUrl, SECOND_USER)
+  if (worker.client.state !== 'up') await new Promise<void>((resolve) => worker.client.listeners.add((state) => state === 'up' && resolve()))
+})
+
+afterAll(async () => {
+  worker?.stop()
+  db?.close()
+  await backend?.close()
+})
+
+const get = (path: string, cookie: string, lang = 'zh-CN') => fetch(`${backend.bffUrl}${path}`, { headers: { ...backend.page(cookie), 'accept-language': lang } })
+const put = (path: string, cookie: string, body: unknown, lang = 'zh-CN') =>
+  fetch(`${backend.bffUrl}${path}`, { method: 'PUT', headers: { ...backend.page(cookie), 'content-type': 'application/json', 'accept-language': lang }, body: JSON.stringify(body) })
+
+test('the owner sets a limit; reports become history with the limit beside it', async () => {
+  const saved = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'soil_humidity', op: 'below', threshold: 30 })
+  expect(saved.status).toBe(200)
+  expect(await saved.json()).toMatchObject({ attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0 })
+  for (const value of [40, 20]) {
+    await fetch(`${backend.sandbox.url}/sandbox/devices/${PLANT}/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ attrs: { soil_humidity: value } }) })
+  }
+  const read = async () => (await (await get(`/api/devices/${PLANT}/history?attr=soil_humidity&hours=6`, owner)).json()) as HistoryResponse
+  await expect.poll(async () => (await read()).points.reduce((low, point) => Math.min(low, point.min), Infinity), { timeout: 5000 }).toBe(20)
+  const history = await read()
+  expect(history.bucket_s).toBe(300)
+  expect(history.to - history.from).toBe(6 * 3600)
+  expect(history.rules).toEqual([expect.objectContaining({ op: 'below', threshold: 30 })])
+})
+
+test('a user not bound to the device reads nothing and sets nothing', async () => {
+  const read = await get(`/api/devices/${PLANT}/history?attr=soil_humidity&hours=24`, stranger)
+  expect(read.status).toBe(404)
+  expect(((await read.json()) as { message: string }).message).toBe('找不到这台设备，或者它不在你的设备列表里')
+  expect((await put(`/api/devices/${PLANT}/alert-rules`, stranger, { attr: 'soil_humidity', op: 'below', threshold: 1 })).status).toBe(404)
+})
+
+test('refusals are clear, in the user\'s language', async () => {
+  const bool = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'pump', op: 'above', threshold: 0 }, 'en')
+  expect(bool.status).toBe(400)
+  expect(await bool.json()).toMatchObject({ error_code: ALERT_ATTR_NOT_NUMERIC, message: '"水泵" is not a number; alerts can only be set on numbers' })
+  const unknown = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'nothing_here', op: 'above', threshold: 0 })
+  expect(await unknown.json()).toMatchObject({ error_code: 'attr_unknown' })
+  expect((await get(`/api/devices/${PLANT}/history?attr=soil_humidity&hours=5`, owner)).status).toBe(400)
+  expect((await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'soil_humidity', op: 'sideways', threshold: 1 })).status).toBe(400)
+  expect((await fetch(`${backend.bffUrl}/api/devices/${PLANT}/history?attr=soil_humidity&hours=24`)).status).toBe(401)
+})
