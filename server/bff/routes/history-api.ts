@@ -7,10 +7,19 @@ import { ApiError } from '../errors'
 import type { AlertRule } from '../store/history-store'
 import { Did, errorResponses, type RouteScope } from './route-schemas'
 
-/** The refusal of a limit on a datapoint that is not a number (a switch, a mode, an alarm). */
+/** The refusal of a limit on a datapoint that is neither a number nor a switch (a mode, raw bytes). */
 export const ALERT_ATTR_NOT_NUMERIC = 'alert_attr_not_numeric'
+/** A switch can only be watched for "equal to on/off". */
+export const ALERT_ATTR_BOOL_EQUAL_ONLY = 'alert_attr_bool_equal_only'
+/** The device's own alarm and fault datapoints alert without a rule. */
+export const ALERT_ATTR_AUTOMATIC = 'alert_attr_automatic'
+/** An `outside` range whose top is not above its bottom. */
+export const ALERT_RANGE_INVALID = 'alert_range_invalid'
 
-const view = (rule: AlertRule): AlertRuleView => ({ id: rule.id, attr: rule.attr, op: rule.op, threshold: rule.threshold, hysteresis: rule.hysteresis })
+const view = (rule: AlertRule): AlertRuleView => ({
+  id: rule.id, attr: rule.attr, op: rule.op, threshold: rule.threshold, threshold_high: rule.threshold_high, hysteresis: rule.hysteresis,
+  hold_s: rule.hold_s, cooldown_s: rule.cooldown_s, critical: rule.critical,
+})
 
 export async function historyRoutes(app: RouteScope, context: Context): Promise<void> {
   const store = context.history
@@ -35,9 +44,16 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     if (device.role !== 'owner' && device.role !== 'special') throw new ApiError(403, 'not_owner', 'not_owner')
     const attr = (await context.access.product(device.product_key)).attrs.find((candidate) => candidate.name === body.attr)
     if (!attr) throw new ApiError(400, 'attr_unknown', 'attr_unknown', { name: body.attr })
-    if (!attr.data_type.startsWith('uint') || attr.type === 'alert' || attr.type === 'fault') throw new ApiError(400, ALERT_ATTR_NOT_NUMERIC, 'alert_attr_not_numeric', { name: attr.display_name })
+    if (attr.type === 'alert' || attr.type === 'fault') throw new ApiError(400, ALERT_ATTR_AUTOMATIC, 'alert_attr_automatic', { name: attr.display_name })
+    const bool = attr.data_type === 'bool'
+    if (!bool && !attr.data_type.startsWith('uint')) throw new ApiError(400, ALERT_ATTR_NOT_NUMERIC, 'alert_attr_not_numeric', { name: attr.display_name })
+    // SNoti reports a switch as 0/1: "equal to 1" is "turned on".
+    if (bool && (body.op !== 'equal' || (body.threshold !== 0 && body.threshold !== 1))) throw new ApiError(400, ALERT_ATTR_BOOL_EQUAL_ONLY, 'alert_attr_bool_equal_only', { name: attr.display_name })
+    if (body.op === 'outside' && !(body.threshold_high !== undefined && body.threshold_high > body.threshold)) throw new ApiError(400, ALERT_RANGE_INVALID, 'alert_range_invalid')
     return view(store.saveRule({
-      did, attr: attr.name, op: body.op, threshold: body.threshold, hysteresis: body.hysteresis ?? 0, label: attr.display_name, unit: attr.unit ?? '', created_by: openid,
+      did, attr: attr.name, op: body.op, threshold: body.threshold, threshold_high: body.op === 'outside' ? body.threshold_high : null, hysteresis: body.hysteresis ?? 0,
+      hold_s: body.hold_s ?? 0, cooldown_s: body.cooldown_s ?? 0, critical: body.critical ?? false, value_kind: bool ? 'bool' : 'number',
+      label: attr.display_name, unit: attr.unit ?? '', created_by: openid,
     }))
   })
 }
