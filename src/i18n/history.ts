@@ -15,6 +15,7 @@ export const historyMessages = {
     above: '高于',
     limitSaved: '提醒已保存',
     limitInvalid: '请填写一个数字',
+    olderUnavailable: '更早的数据暂时取不到（机智云没有响应），稍后再看',
   },
   en: {
     title: '{name} · History',
@@ -29,5 +30,6 @@ export const historyMessages = {
     above: 'above',
     limitSaved: 'Alert saved',
     limitInvalid: 'Please enter a number',
+    olderUnavailable: 'Older data cannot be fetched right now (the Gizwits cloud did not answer); try again later',
   },
 }

@@ -38,6 +38,11 @@ export const HistoryResponse = Type.Object({
   /** One per bucket that has reports: its start (UTC seconds), average, minimum and maximum in display units. */
   points: Type.Array(Type.Object({ at: Type.Number(), avg: Type.Number(), min: Type.Number(), max: Type.Number() }, { additionalProperties: false })),
   rules: Type.Array(AlertRuleView),
+  /**
+   * Where the part of the range before the vendor's store began came from: the cloud's hourly aggregates
+   * (agg_data), nothing needed (the store covers the range), or the cloud could not be asked (slow, down, refused).
+   */
+  older: Type.Union([Type.Literal('cloud'), Type.Literal('none'), Type.Literal('unavailable')]),
 }, { additionalProperties: false })
 export type HistoryResponse = Static<typeof HistoryResponse>
 

@@ -21,6 +21,41 @@ const view = (rule: AlertRule): AlertRuleView => ({
   hold_s: rule.hold_s, cooldown_s: rule.cooldown_s, critical: rule.critical,
 })
 
+/** How long the chart waits for the cloud's aggregates before showing the stored part alone. */
+const AGG_TIMEOUT_MS = 4000
+/** agg_data's hour buckets ("YYYYMMDDHH") are China time. */
+const CHINA_OFFSET_S = 8 * 3600
+
+/** Hourly avg/min/max of one datapoint from agg_data over [fromS, toS), merged into buckets of `bucketS`. */
+async function cloudBuckets(context: Context, openid: string, did: string, attr: string, fromS: number, toS: number, bucketS: number) {
+  if (toS <= fromS) return []
+  const ask = (aggregator: 'avg' | 'max' | 'min') => context.accounts.withToken(openid, (token) =>
+    context.client.getAggData(token, did, { start_ts: fromS * 1000, end_ts: toS * 1000 - 1, attrs: attr, aggregator, unit: 'hours' }))
+  const answers = await Promise.race([
+    Promise.all([ask('avg'), ask('max'), ask('min')]),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`agg_data slower than ${AGG_TIMEOUT_MS} ms`)), AGG_TIMEOUT_MS).unref()),
+  ])
+  const hours = new Map<number, { avg: number; max: number; min: number }>()
+  answers.forEach((answer, index) => {
+    for (const row of answer.data) {
+      const key = /^(\d{4})(\d{2})(\d{2})(\d{2})$/.exec(row.datatime)
+      const value = Number(row.attrs[attr])
+      if (!key || !Number.isFinite(value)) continue
+      const at = Date.UTC(Number(key[1]), Number(key[2]) - 1, Number(key[3]), Number(key[4])) / 1000 - CHINA_OFFSET_S
+      const hour = hours.get(at) ?? { avg: value, max: value, min: value }
+      hours.set(at, { ...hour, [(['avg', 'max', 'min'] as const)[index]]: value })
+    }
+  })
+  const buckets = new Map<number, { sum: number; n: number; max: number; min: number }>()
+  for (const [at, hour] of hours) {
+    if (at < fromS || at >= toS) continue
+    const start = Math.floor(at / bucketS) * bucketS
+    const bucket = buckets.get(start) ?? { sum: 0, n: 0, max: -Infinity, min: Infinity }
+    buckets.set(start, { sum: bucket.sum + hour.avg, n: bucket.n + 1, max: Math.max(bucket.max, hour.max), min: Math.min(bucket.min, hour.min) })
+  }
+  return [...buckets].sort(([a], [b]) => a - b).map(([at, bucket]) => ({ at, avg: bucket.sum / bucket.n, min: bucket.min, max: bucket.max }))
+}
+
 export async function historyRoutes(app: RouteScope, context: Context): Promise<void> {
   const store = context.history
 
@@ -33,7 +68,21 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     const to = Math.ceil(Date.now() / 1000 / bucket) * bucket
     const from = to - hours * 3600
     const points = store.history(did, attr, from, to, bucket).map(({ at, avg, min, max }) => ({ at, avg, min, max }))
-    return { did, attr, from, to, bucket_s: bucket, points, rules: store.rulesOf(did).filter((rule) => rule.attr === attr).map(view) }
+    // Before the vendor's store began (a device bound before the worker ran, a new install): the cloud's hourly
+    // aggregates, re-bucketed. Slow, down or refused: the chart shows what the store has and says so.
+    const first = store.firstValueAt(did, attr)
+    let older: 'cloud' | 'none' | 'unavailable' = 'none'
+    let cloudPoints: typeof points = []
+    if (first === null || first > from) {
+      try {
+        cloudPoints = await cloudBuckets(context, openid, did, attr, from, Math.min(first ?? to, to), bucket)
+        older = 'cloud'
+      } catch (error) {
+        request.log.warn({ err: error }, 'agg_data not read; the chart shows the stored history only')
+        older = 'unavailable'
+      }
+    }
+    return { did, attr, from, to, bucket_s: bucket, points: [...cloudPoints, ...points], rules: store.rulesOf(did).filter((rule) => rule.attr === attr).map(view), older }
   })
 
   app.put('/api/devices/:did/alert-rules', { schema: { params: Did, body: AlertRuleBody, response: { 200: AlertRuleView, ...errorResponses } } }, async (request) => {

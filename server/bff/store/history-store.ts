@@ -24,6 +24,8 @@ export interface HistoryStore {
   recordEvent: (event: { key: string; did: string; type: string; createdAt: number; data: unknown }) => boolean
   appendValues: (did: string, at: number, values: Record<string, number>) => void
   history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => HistoryBucket[]
+  /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
+  firstValueAt: (did: string, attr: string) => number | null
 
   rulesOf: (did: string) => AlertRule[]
   rule: (id: number) => AlertRule | null
@@ -86,6 +88,7 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
                   FROM datapoint_history WHERE did = ? AND attr = ? AND at >= ? AND at < ? GROUP BY CAST(at / ? AS INTEGER) ORDER BY 1`)
         .all(bucketS, bucketS, did, attr, fromS, toS, bucketS) as HistoryBucket[],
 
+    firstValueAt: (did, attr) => (db.prepare('SELECT MIN(at) AS at FROM datapoint_history WHERE did = ? AND attr = ?').get(did, attr) as { at: number | null }).at,
     rulesOf: (did) => (db.prepare(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE did = ? ORDER BY id`).all(did) as RuleRow[]).map(asRule),
     rule: (id) => {
       const row = db.prepare(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE id = ?`).get(id) as RuleRow | undefined
