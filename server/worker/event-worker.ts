@@ -47,6 +47,8 @@ export interface EventWorker {
   tick: () => void
   /** Sends what WeChat's quota held back, one digest per user and device (runs every hour by itself). */
   sendDigests: () => Promise<void>
+  /** Stores one event with its consequences, as a push from SNoti is (bench/events drives it without a socket). */
+  process: (push: SnotiPush) => void
   stop: () => void
 }
 
@@ -272,6 +274,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
     flushNotices,
     tick,
     sendDigests,
+    process: (push) => store.atomically(() => apply(push)),
     stop: () => {
       clearInterval(retry)
       clearInterval(holds)

@@ -36,12 +36,13 @@ export const MarkReadBody = Type.Object({
 }, { additionalProperties: false })
 export type MarkReadBody = Static<typeof MarkReadBody>
 
-/** "HH:MM" on a 24-hour clock. */
-const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
+/** Minutes after local midnight (22:00 is 1320). */
+const Minute = Type.Integer({ minimum: 0, maximum: 1439 })
 
 export const QuietHoursView = Type.Object({
-  start: Clock,
-  end: Clock,
+  /** From, inclusive; a start after the end wraps past midnight (22:00–07:00). */
+  start_min: Minute,
+  end_min: Minute,
   /** IANA name (Asia/Shanghai); the page sends the phone's. */
   time_zone: Type.String({ pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+){0,2}$', maxLength: 64 }),
 }, { additionalProperties: false })

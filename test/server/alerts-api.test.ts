@@ -79,8 +79,8 @@ test('a crossing reaches the owner\'s open page and alerts list; the recovery is
 })
 
 test('接收提醒 off: the next crossing reaches neither the page nor the list; quiet hours are kept per user', async () => {
-  const off = await json<AlertSettings>(await call('PUT', `/api/devices/${PLANT}/alert-settings`, owner, { receive: false, quiet_hours: { start: '22:30', end: '07:00', time_zone: 'Asia/Shanghai' } }))
-  expect(off).toEqual({ receive: false, quiet_hours: { start: '22:30', end: '07:00', time_zone: 'Asia/Shanghai' } })
+  const off = await json<AlertSettings>(await call('PUT', `/api/devices/${PLANT}/alert-settings`, owner, { receive: false, quiet_hours: { start_min: 1350, end_min: 420, time_zone: 'Asia/Shanghai' } }))
+  expect(off).toEqual({ receive: false, quiet_hours: { start_min: 1350, end_min: 420, time_zone: 'Asia/Shanghai' } })
   expect(await json(await call('GET', `/api/devices/${PLANT}/alert-settings`, owner))).toEqual(off)
   const before = (await json<AlertsResponse>(await call('GET', '/api/alerts', owner))).items.length
   await report(10)
@@ -92,7 +92,7 @@ test('接收提醒 off: the next crossing reaches neither the page nor the list;
 
 test('settings need the device bound and a well-formed body; the list needs a session', async () => {
   expect((await call('GET', `/api/devices/${PLANT}/alert-settings`, other)).status).toBe(404)
-  expect((await call('PUT', `/api/devices/${PLANT}/alert-settings`, owner, { quiet_hours: { start: '25:00', end: '07:00', time_zone: 'Asia/Shanghai' } })).status).toBe(400)
+  expect((await call('PUT', `/api/devices/${PLANT}/alert-settings`, owner, { quiet_hours: { start_min: 1440, end_min: 420, time_zone: 'Asia/Shanghai' } })).status).toBe(400)
   expect((await call('PUT', `/api/devices/${PLANT}/alert-settings`, owner, { receive: true, extra: 1 })).status).toBe(400)
   expect((await fetch(`${backend.bffUrl}/api/alerts`)).status).toBe(401)
 })

@@ -26,7 +26,7 @@ afterAll(async () => {
   await backend?.close()
 })
 
-const agg = (did: string, query: Record<string, string | number>, method = 'GET') => fetch(`${backend.sandbox.url}/app/devdata/${did}/agg_data?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`, {
+const agg = (did: string, query: Record<string, string | number>, method = 'GET') => fetch(`${backend.sandbox.url}/app/devdata/${did}/agg_data?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`, {
   method, headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'X-Gizwits-User-token': token },
 })
 const monthAgo = () => Date.now() - 30 * 86_400_000

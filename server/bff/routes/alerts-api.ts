@@ -18,9 +18,7 @@ const item = (notice: Notice): AlertItem => ({
   created_at: notice.created_at, read: notice.read_at !== null, channel: channel(notice),
 })
 
-const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
-const minutes = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5))
-const quietView = (quiet: QuietHours | null): QuietHoursView | null => (quiet ? { start: clock(quiet.start_min), end: clock(quiet.end_min), time_zone: quiet.time_zone } : null)
+const quietView = (quiet: QuietHours | null): QuietHoursView | null => (quiet ? { start_min: quiet.start_min, end_min: quiet.end_min, time_zone: quiet.time_zone } : null)
 
 export async function alertsRoutes(app: RouteScope, context: Context): Promise<void> {
   const store = context.history
@@ -49,8 +47,7 @@ export async function alertsRoutes(app: RouteScope, context: Context): Promise<v
     await context.access.boundDevice(openid, did)
     if (body.receive !== undefined) store.setReceives(openid, did, body.receive)
     if (body.quiet_hours !== undefined) {
-      const quiet = body.quiet_hours
-      store.setQuietHours(openid, quiet ? { start_min: minutes(quiet.start), end_min: minutes(quiet.end), time_zone: quiet.time_zone } : null)
+      store.setQuietHours(openid, body.quiet_hours)
     }
     return { receive: store.receives(openid, did), quiet_hours: quietView(store.quietHours(openid)) }
   })

@@ -63,7 +63,7 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     const { openid } = request
     const { did } = request.params
     const { attr, hours } = request.query
-    await context.access.boundDevice(openid, did)
+    const device = await context.access.boundDevice(openid, did)
     const bucket = HISTORY_RANGES[hours]
     const to = Math.ceil(Date.now() / 1000 / bucket) * bucket
     const from = to - hours * 3600
@@ -73,7 +73,9 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     const first = store.firstValueAt(did, attr)
     let older: 'cloud' | 'none' | 'unavailable' = 'none'
     let cloudPoints: typeof points = []
-    if (first === null || first > from) {
+    // Only a numeric datapoint of the product is asked for; anything else has no older history to fetch.
+    const numeric = (await context.access.product(device.product_key)).attrs.some((candidate) => candidate.name === attr && candidate.data_type.startsWith('uint'))
+    if (numeric && (first === null || first > from)) {
       try {
         cloudPoints = await cloudBuckets(context, openid, did, attr, from, Math.min(first ?? to, to), bucket)
         older = 'cloud'
