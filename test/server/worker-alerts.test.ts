@@ -14,7 +14,7 @@ import { tokenSealer } from '../../server/bff/store/token-sealer'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import type { Sandbox } from '../../server/sandbox/sandbox'
 import { startWorker, type EventWorker, type WorkerOptions } from '../../server/worker/event-worker'
-import { FIRST_USER, json, startTestSandbox } from '../support/backend'
+import { FIRST_USER, json, SECOND_USER, startTestSandbox } from '../support/backend'
 
 const PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
 const SOIL = { did: PLANT, attr: 'soil_humidity', label: '土壤湿度', unit: '%', created_by: FIRST_USER }
@@ -25,6 +25,7 @@ let db: Database.Database
 let worker: EventWorker
 /** Seconds both clocks (the sandbox's, which stamps SNoti events, and the worker's) have been moved on. */
 let offset = 0
+let ownerToken = ''
 
 interface Bubble { kind: string; data?: Record<string, { value: string }> }
 
@@ -37,6 +38,7 @@ beforeEach(async () => {
     method: 'POST', headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'content-type': 'application/json' }, body: JSON.stringify({ phone_id: FIRST_USER }),
   }))
   sqliteUserRepository(db, tokenSealer('test-data-key-0123456789abcdef0123456789')).saveCredentials(FIRST_USER, { uid: user.uid, token: user.token, expireAt: user.expire_at })
+  ownerToken = user.token
 })
 
 afterEach(async () => {
@@ -196,5 +198,47 @@ describe('WeChat\'s daily quota (45009)', () => {
     expect(notices().map((notice) => notice.status)).toEqual(['sent', 'digested', 'digested', 'digested', 'digested'])
     await worker.sendDigests()
     expect(await titles()).toHaveLength(2)
+  })
+})
+
+describe('who is told as roles change', () => {
+  const gizwits = (path: string, token: string, init: RequestInit = {}) => fetch(`${sandbox.url}${path}`, {
+    ...init, headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'X-Gizwits-User-token': token, 'content-type': 'application/json' },
+  })
+  const titlesOf = async (openid: string) => (await json<{ messages: Bubble[] }>(await fetch(`${sandbox.url}/sandbox/wechat/conversation?openid=${openid}`)))
+    .messages.filter((message) => message.kind === 'template').map((message) => message.data?.thing2.value)
+
+  test('a guest is told while the device is shared with them, turns it off for themselves alone, and is told nothing once removed', async () => {
+    const guest = await json<UserToken>(await fetch(`${sandbox.url}/app/users`, {
+      method: 'POST', headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'content-type': 'application/json' }, body: JSON.stringify({ phone_id: SECOND_USER }),
+    }))
+    sqliteUserRepository(db, tokenSealer('test-data-key-0123456789abcdef0123456789')).saveCredentials(SECOND_USER, { uid: guest.uid, token: guest.token, expireAt: guest.expire_at })
+    await start()
+    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
+    // The owner shares the plant with the guest, who accepts: SNoti's device_bind adds them.
+    const shared = await json<{ id: number }>(await gizwits('/app/sharing', ownerToken, { method: 'POST', body: JSON.stringify({ type: 0, did: PLANT, uid: guest.uid }) }))
+    expect((await gizwits(`/app/sharing/${shared.id}?status=1`, guest.token, { method: 'PUT' })).status).toBe(200)
+    await expect.poll(() => worker.store.audienceOf(PLANT).map((row) => row.uid), { timeout: 5000 }).toContain(guest.uid)
+    await report({ soil_humidity: 20 })
+    await report({ soil_humidity: 40 })
+    await settled(2)
+    expect(await titlesOf(SECOND_USER)).toEqual(['土壤湿度低于 30%', '已恢复：土壤湿度'])
+
+    // The guest turns 接收提醒 off: they are told nothing, the owner still is.
+    worker.store.setReceives(SECOND_USER, PLANT, false)
+    await report({ soil_humidity: 20 })
+    await settled(3)
+    expect(await titlesOf(SECOND_USER)).toHaveLength(2)
+    expect(await titlesOf(FIRST_USER)).toEqual(['土壤湿度低于 30%', '已恢复：土壤湿度', '土壤湿度低于 30%'])
+    worker.store.setReceives(SECOND_USER, PLANT, true)
+
+    // The owner removes the guest: SNoti's device_unbind ends their notices.
+    expect((await gizwits(`/app/${PLANT}/bindings?uid=${guest.uid}`, ownerToken, { method: 'DELETE' })).status).toBe(200)
+    await expect.poll(() => worker.store.audienceOf(PLANT).map((row) => row.uid), { timeout: 5000 }).not.toContain(guest.uid)
+    await report({ soil_humidity: 45 })
+    await report({ soil_humidity: 10 })
+    await settled(5)
+    expect(await titlesOf(SECOND_USER)).toHaveLength(2)
+    expect(await titlesOf(FIRST_USER)).toHaveLength(5)
   })
 })
