@@ -24,6 +24,8 @@ import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { historyRoutes } from './routes/history-api'
+import { alertsRoutes } from './routes/alerts-api'
+import { startAlertBanner } from './relay/alert-banner'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
@@ -173,7 +175,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => productRoutes(scope, context))
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))
+    await signedIn.register(async (scope) => alertsRoutes(scope, context))
   })
+  const stopAlertBanner = startAlertBanner(context.history, context.hub, undefined, (message) => app.log.warn(message))
 
   const distDir = options.distDir ?? join(import.meta.dirname, '..', '..', 'dist')
   let spaPage: ((request: FastifyRequest) => string) | null = null
@@ -206,6 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   app.addHook('onClose', async () => {
+    stopAlertBanner()
     context.hub.close()
     db.close()
   })

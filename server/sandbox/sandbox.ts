@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { SandboxClock } from './clock'
+import { seedHistory } from './history-seed'
 import { controlSurface } from './control-surface'
 import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
 import { gizwitsAccountHttp } from './gizwits-account-http'
@@ -65,6 +66,8 @@ export interface SandboxOptions {
   appUrl?: string
   /** The vendor's label key: the labels printed on virtual devices are signed with it, as `npm run labels` does. */
   labelKey?: string
+  /** Weeks of generated history for the demo devices at a first start (history-seed.ts); on in 'live' mode. */
+  generateHistory?: boolean
   /** Template messages the Official Account may send per day (45009 after). */
   dailyTemplateQuota?: number
   /** SNoti's TLS port (0, the default, picks a free one; the real service is on 2017) and its idle limit. */
@@ -92,6 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = new SandboxClock()
   const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
+  if (options.generateHistory ?? behaviour === 'live') seedHistory(world.devices, stores.devices, clock.nowS())
   const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs)
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)

@@ -9,6 +9,9 @@ import type { Tick } from './products/product'
 
 export type Behaviour = 'live' | 'still'
 
+/** The hour of the day in China (UTC+8, no daylight saving), fractional: the demo devices' daily cycles. */
+export const chinaHour = (atS: number): number => (((atS / 3600 + 8) % 24) + 24) % 24
+
 /** How often a device ticks in 'live' mode, unless the sandbox is told otherwise (tests tick faster). */
 const TICK_MS = 4000
 const FLAKY_EVERY_TICKS = 45
@@ -93,6 +96,7 @@ export class DeviceSimulator {
       },
       jitter: (size) => (Math.random() - 0.5) * 2 * size,
       fault: (name) => this.randomFault(device, name, next),
+      hour: chinaHour(Date.now() / 1000),
     }
     device.product.module.tick?.(tick)
     return next

@@ -38,6 +38,7 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   let ticket: { value: string; expiresAt: number } | null = null
   let cardTicket: { value: string; expiresAt: number } | null = null
   let sentToday = { day: '', count: 0 }
+  let dailyQuota = options.dailyTemplateQuota ?? 100_000
   let ipWhitelist = options.ipWhitelist ?? []
 
   const issue = (kind: IssuedToken['kind']): IssuedToken => {
@@ -100,6 +101,15 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
       live = issue('stable')
     }
     return { access_token: live!.token, expires_in: live!.expiresAt - clock.nowS() }
+  })
+
+  // The Official Account's daily template quota, settable while running (45009 once today's sends reach it; the
+  // count starts again at UTC midnight, as the sandbox keeps no time zone for it): to watch the digest path live.
+  app.post('/sandbox/wechat/template-quota', async (request, reply) => {
+    const daily = (request.body as { daily?: unknown } | undefined)?.daily
+    if (typeof daily !== 'number' || !Number.isInteger(daily) || daily < 0) return reply.status(400).send({ error: 'daily must be a whole number ≥ 0' })
+    dailyQuota = daily
+    return { daily: dailyQuota, sent_today: sentToday.day === new Date(clock.nowMs()).toISOString().slice(0, 10) ? sentToday.count : 0 }
   })
 
   app.post('/sandbox/wechat/ip-whitelist', async (request) => {
@@ -182,7 +192,7 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     if (!wechat.following(user.openid)) return { errcode: WechatErrcode.REQUIRE_SUBSCRIBE, errmsg: `require subscribe, ${rid()}` }
     const day = new Date(clock.nowMs()).toISOString().slice(0, 10)
     if (sentToday.day !== day) sentToday = { day, count: 0 }
-    if (sentToday.count >= (options.dailyTemplateQuota ?? 100_000)) return { errcode: WechatErrcode.DAILY_QUOTA_REACHED, errmsg: `reach max api daily quota limit, ${rid()}` }
+    if (sentToday.count >= dailyQuota) return { errcode: WechatErrcode.DAILY_QUOTA_REACHED, errmsg: `reach max api daily quota limit, ${rid()}` }
     sentToday.count++
     const msgid = wechat.addMessage(user.openid, 'template', { template_id: body.template_id, url: body.url, data: body.data }, clock.nowS())
     return { errcode: WechatErrcode.OK, errmsg: 'ok', msgid }

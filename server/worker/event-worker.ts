@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3'
 import {
   AccessTokenSource, memoryTokenCache, sendTemplateMessage, sqliteHistoryStore, TemplateMessageError, type HistoryStore, type Notice,
 } from '../bff/worker-seam'
-import { attrEdge, ruleEdge, ruleText, type Edge } from './alerts'
+import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
 import { SnotiClient, type SnotiEndpoint, type SnotiPush } from './snoti-client'
 
 /** Bindings read per user are trusted this long; bind/unbind events keep them current in between. */
@@ -15,6 +15,10 @@ const AUDIENCE_TTL_S = 10 * 60
 const CLOUD_TIMEOUT_MS = 5000
 /** Notices WeChat could not take for a passing reason (busy, network) are tried again this often. */
 const RETRY_EVERY_MS = 30_000
+/** How often the clock may end a rule's hold time between reports. */
+const HOLD_TICK_MS = 1000
+/** Notices held back by WeChat's daily quota (45009) go out as one digest per user and device this often. */
+const DIGEST_EVERY_MS = 3600_000
 
 export interface WorkerOptions {
   db: Database.Database
@@ -28,6 +32,10 @@ export interface WorkerOptions {
   backoff?: { firstMs: number; maxMs: number }
   /** Tests only: runs after an event is stored and before it is acknowledged (a crash there must lose nothing). */
   afterStore?: (push: SnotiPush) => Promise<void> | void
+  /** The clock, UTC seconds (tests drive hold times and quiet hours by hand). */
+  now?: () => number
+  holdTickMs?: number
+  digestEveryMs?: number
 }
 
 export interface EventWorker {
@@ -35,6 +43,12 @@ export interface EventWorker {
   client: SnotiClient
   /** Resolves once every notice pending now has had its send attempt. */
   flushNotices: () => Promise<void>
+  /** Ends the hold times that have passed by the clock (runs every second by itself). */
+  tick: () => void
+  /** Sends what WeChat's quota held back, one digest per user and device (runs every hour by itself). */
+  sendDigests: () => Promise<void>
+  /** Stores one event with its consequences, as a push from SNoti is (bench/events drives it without a socket). */
+  process: (push: SnotiPush) => void
   stop: () => void
 }
 
@@ -77,13 +91,35 @@ export function startWorker(options: WorkerOptions): EventWorker {
   }
 
   // ---- one event, stored with its consequences ----
-  function notify(did: string, alertKey: string, edge: Exclude<Edge, null>, at: number, text: (deviceName: string) => { title: string; detail: string }): void {
+  const now = options.now ?? (() => Date.now() / 1000)
+
+  /**
+   * A pending notice for everyone bound to the device who has not turned "接收提醒" off; in a user's quiet hours a
+   * non-critical one stays in the app. All inside the event's transaction (the outbox).
+   */
+  function notify(did: string, alertKey: string, edge: Exclude<Edge, null>, at: number, critical: boolean, text: (deviceName: string) => { title: string; detail: string }): void {
     for (const { uid, dev_alias: alias } of store.audienceOf(did)) {
       const openid = store.openidOf(uid)
-      if (!openid) continue
+      if (!openid || !store.receives(openid, did)) continue
       const deviceName = alias || did
-      store.addNotice({ notice_key: `${alertKey}:${edge}:${at}:${openid}`, openid, did, device_name: deviceName, ...text(deviceName), created_at: at })
+      const quiet = !critical && inQuietHours(store.quietHours(openid), at)
+      store.addNotice({
+        notice_key: `${alertKey}:${edge}:${at}:${openid}`, openid, did, device_name: deviceName, ...text(deviceName), created_at: at, edge, alert_key: alertKey,
+        ...(quiet ? { status: 'in_app_only' as const, result: 'quiet_hours' } : {}),
+      })
     }
+  }
+
+  /** One step of one owner's rule, from a report or from the clock; its edge and notices stored with it. */
+  function step(ruleId: number, did: string, value: number | null, at: number): void {
+    const rule = store.rule(ruleId)
+    const key = `rule:${ruleId}`
+    const memory = store.alertMemory(key) ?? FRESH
+    const seen = value ?? memory.lastValue
+    if (!rule || seen === null) return
+    const verdict = evaluate(rule, seen, memory, at)
+    store.setAlertMemory(key, did, verdict.memory, at)
+    if (verdict.edge && verdict.notify) notify(did, key, verdict.edge, at, rule.critical, () => ruleText(rule, seen, verdict.edge as 'fire' | 'clear'))
   }
 
   function apply(push: SnotiPush): void {
@@ -97,23 +133,19 @@ export function startWorker(options: WorkerOptions): EventWorker {
         store.appendValues(did, at, numbers)
         for (const rule of store.rulesOf(did)) {
           const value = numbers[rule.attr]
-          if (value === undefined) continue
-          const key = `rule:${rule.id}`
-          const edge = ruleEdge(rule, value, store.alertState(key))
-          if (!edge) continue
-          store.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
-          notify(did, key, edge, at, () => ruleText(rule, value, edge))
+          if (value !== undefined) step(rule.id, did, value, at)
         }
         break
       }
       case 'attr_alert':
       case 'attr_fault': {
+        // The device maker declared these as alarms and faults: critical, told at once, even in quiet hours.
         const data = push.data as { attr_name: string; attr_displayname: string; value: number }
         const key = `attr:${did}:${data.attr_name}`
         const edge = attrEdge(data.value, store.alertState(key))
         if (!edge) break
         store.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
-        notify(did, key, edge, at, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
+        notify(did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
         break
       }
       case 'device_bind':
@@ -124,6 +156,16 @@ export function startWorker(options: WorkerOptions): EventWorker {
         if (typeof push.uid === 'string') store.removeAudience(did, push.uid)
         break
     }
+  }
+
+  /** Hold times that have run out with the value still over the limit fire now, without waiting for a report. */
+  function tick(): void {
+    const at = now()
+    for (const { alert_key: key, did } of store.pendingHolds()) {
+      const id = Number(key.slice('rule:'.length))
+      if (key.startsWith('rule:') && Number.isInteger(id)) store.atomically(() => step(id, did, null, at))
+    }
+    void flushNotices()
   }
 
   // ---- sending: after the transaction, from the outbox ----
@@ -143,9 +185,10 @@ export function startWorker(options: WorkerOptions): EventWorker {
     } catch (error) {
       if (error instanceof TemplateMessageError) {
         if (error.kind === 'not_subscribed' || error.kind === 'bad_openid') store.markNotice(notice.id, 'in_app_only', `${error.errcode}`)
+        else if (error.kind === 'quota') store.markNotice(notice.id, 'queued', `${error.errcode}`)
         else if (error.kind === 'api_error' && error.errcode === -1) log(`WeChat busy for notice ${notice.id}; trying again later`)
         else {
-          // Template misconfigured (40037, 47003) or quota spent (45009): the operator must act; never a retry storm.
+          // Template misconfigured (40037, 47003): the operator must act; never a retry storm.
           store.markNotice(notice.id, 'failed', `${error.errcode}`)
           log(`notice ${notice.id} not sent: ${error.message}${error.kind === 'bad_template' ? ' — check WECHAT_ALERT_TEMPLATE_ID' : ''}`)
         }
@@ -156,6 +199,49 @@ export function startWorker(options: WorkerOptions): EventWorker {
   const flushNotices = () => {
     sending = sending.then(async () => {
       for (const notice of store.pendingNotices()) await send(notice)
+    })
+    return sending
+  }
+
+  /**
+   * What the quota held back, as one message per user and device ("过去一小时报警 5 次", the latest title beside it);
+   * a single held notice goes out as itself. Still 45009: they wait for the next round.
+   */
+  async function sendDigest(group: Notice[]): Promise<void> {
+    const latest = group[group.length - 1]
+    const ids = group.map((notice) => notice.id)
+    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => store.markNotice(id, status, result)))
+    try {
+      const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
+        touser: latest.openid,
+        template_id: options.wechat.alertTemplateId,
+        url: `${options.appUrl}/devices/${encodeURIComponent(latest.did)}`,
+        client_msg_id: clientMsgId(`digest:${ids.join(',')}`),
+        data: {
+          thing1: { value: latest.device_name.slice(0, 20) },
+          thing2: { value: group.length === 1 ? latest.title : digestText(group.filter((notice) => notice.edge === 'fire').length || group.length, group[0].created_at, now()) },
+          character_string3: { value: (group.length === 1 ? latest.detail : `最近：${latest.title}`).slice(0, 32) },
+          time4: { value: timeText(latest.created_at) },
+        },
+      })
+      mark('digested', `msgid ${msgid}`)
+    } catch (error) {
+      if (error instanceof TemplateMessageError && (error.kind === 'not_subscribed' || error.kind === 'bad_openid')) mark('in_app_only', `${error.errcode}`)
+      else if (error instanceof TemplateMessageError && error.kind === 'bad_template') {
+        mark('failed', `${error.errcode}`)
+        log(`digest not sent: ${error.message} — check WECHAT_ALERT_TEMPLATE_ID`)
+      } else log(`digest of ${ids.length} notices not sent yet (${(error as Error).message}); next round`)
+    }
+  }
+
+  const sendDigests = () => {
+    sending = sending.then(async () => {
+      const groups = new Map<string, Notice[]>()
+      for (const notice of store.queuedNotices()) {
+        const key = `${notice.openid}\u0000${notice.did}`
+        groups.set(key, [...(groups.get(key) ?? []), notice])
+      }
+      for (const group of groups.values()) await sendDigest(group)
     })
     return sending
   }
@@ -177,13 +263,22 @@ export function startWorker(options: WorkerOptions): EventWorker {
   void flushNotices()
   const retry = setInterval(() => void flushNotices(), RETRY_EVERY_MS)
   retry.unref()
+  const holds = setInterval(tick, options.holdTickMs ?? HOLD_TICK_MS)
+  holds.unref()
+  const digests = setInterval(() => void sendDigests(), options.digestEveryMs ?? DIGEST_EVERY_MS)
+  digests.unref()
 
   return {
     store,
     client,
     flushNotices,
+    tick,
+    sendDigests,
+    process: (push) => store.atomically(() => apply(push)),
     stop: () => {
       clearInterval(retry)
+      clearInterval(holds)
+      clearInterval(digests)
       client.stop()
     },
   }

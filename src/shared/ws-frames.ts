@@ -152,6 +152,12 @@ export const PageServerFrame = {
     serverFrame('s2c_command_status', { type: 'object', properties: { commands: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, state: CommandOutcomeSchema }, required: ['id', 'state'] } } }, required: ['commands'] }),
     /** Whether the BFF's own connection to the cloud is up, for this user. Sent on connect and on every change. */
     serverFrame('s2c_cloud_status', { type: 'object', properties: { connected: { type: 'boolean' } }, required: ['connected'] }),
+    /** A new alert or recovery for this user (issue 13): a banner on whatever page is open. */
+    serverFrame('s2c_alert', {
+      type: 'object',
+      properties: { id: { type: 'integer' }, did: { type: 'string' }, device_name: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, edge: { enum: ['fire', 'clear'] }, created_at: { type: 'number' } },
+      required: ['id', 'did', 'device_name', 'title', 'detail', 'edge', 'created_at'],
+    }),
   ],
 } as const
 export type PageServerFrame = Static<typeof PageServerFrame>

@@ -1,7 +1,8 @@
 // The vendor's server, end to end in Chromium at a phone's size, on the product as `npm start` runs it (BFF,
 // sandbox and worker): the owner sets "土壤湿度 < 30%" on the plant waterer in the app → a sandbox report crosses it
-// → SNoti → the worker → a WeChat template message in the sandbox's chat, whose link opens the device page → the
-// value recovers → "已恢复" → the 历史 chart shows the reports and the limit line.
+// → SNoti → the worker → a banner on the page the owner has open and a WeChat template message in the sandbox's
+// chat, whose link opens the device page → the value recovers → "已恢复" in both → the message centre lists both
+// → the 历史 chart shows the reports and the limit line; the owner's 接收提醒 switch and quiet hours are saved.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
@@ -56,6 +57,12 @@ describe('an over-limit alert, from the device to WeChat and back into the app',
   test('a report under the limit becomes one template message in the sandbox\'s WeChat chat', async () => {
     await report(42)
     await report(24)
+    // The page the owner has open shows it, through the page socket.
+    const banner = app.locator('[data-alert-banner]')
+    await banner.waitFor({ timeout: 10_000 })
+    expect(await banner.innerText()).toContain('土壤湿度低于 30%')
+    expect(await banner.innerText()).toContain('阳台绿萝')
+    await screenshot(app, '45-alert-banner')
     await report(21)
     chat = await context.newPage()
     await chat.goto(`${stack.sandboxUrl}/wechat/?openid=${OWNER}`)
@@ -67,8 +74,9 @@ describe('an over-limit alert, from the device to WeChat and back into the app',
     await screenshot(chat, '42-wechat-alert')
   })
 
-  test('the value recovers: "已恢复", once', async () => {
+  test('the value recovers: "已恢复", once, in WeChat and on the open page', async () => {
     await report(48)
+    await expect.poll(() => app.locator('[data-alert-banner]').innerText(), { timeout: 10_000 }).toContain('已恢复：土壤湿度')
     await chat.reload()
     await expect.poll(templateTexts, { timeout: 15_000 }).toEqual([expect.stringContaining('土壤湿度低于 30%'), expect.stringContaining('已恢复：土壤湿度')])
     await screenshot(chat, '43-wechat-recovered')
@@ -86,5 +94,31 @@ describe('an over-limit alert, from the device to WeChat and back into the app',
     expect(await app.locator('[data-limit]').count()).toBe(1)
     expect(await app.locator('[data-empty]').count()).toBe(0)
     await screenshot(app, '44-history-chart')
+  })
+
+  test('the owner turns quiet hours on; the setting is kept', async () => {
+    await app.locator('[data-alert-settings]').waitFor({ timeout: 10_000 })
+    await app.check('[data-quiet]')
+    await app.locator('[data-quiet-start]').waitFor()
+    await app.reload()
+    await app.locator('[data-alert-settings]').waitFor({ timeout: 10_000 })
+    expect(await app.isChecked('[data-quiet]')).toBe(true)
+    expect(await app.isChecked('[data-receive]')).toBe(true)
+    await app.locator('[data-alert-settings]').scrollIntoViewIfNeeded()
+    await screenshot(app, '46-alert-settings')
+  })
+
+  test('the message centre lists the alert and its recovery, unread, and marks them read', async () => {
+    await app.goto(`${stack.bffUrl}/messages`)
+    await app.locator('[data-alerts-inbox]').waitFor({ timeout: 10_000 })
+    const items = app.locator('[data-alert]')
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2)
+    expect(await items.nth(0).innerText()).toContain('已恢复：土壤湿度')
+    expect(await items.nth(0).locator('[data-recovered]').count()).toBe(1)
+    expect(await items.nth(1).innerText()).toContain('土壤湿度低于 30%')
+    expect(await app.locator('.alert--unread').count()).toBe(2)
+    await screenshot(app, '47-message-centre-alerts')
+    await app.click('[data-alerts-read-all]')
+    await expect.poll(() => app.locator('.alert--unread').count(), { timeout: 10_000 }).toBe(0)
   })
 })

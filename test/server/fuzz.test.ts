@@ -97,6 +97,8 @@ const UPSTREAM: Upstream[] = [
   { method: 'GET', path: new RegExp(`^/app/devices/${SEG}$`) },
   { method: 'GET', path: /^\/app\/datapoint$/, query: ['product_key'] },
   { method: 'GET', path: new RegExp(`^/app/devdata/${SEG}/latest$`) },
+  // The 历史 chart's part older than the vendor's store (issue 13).
+  { method: 'GET', path: new RegExp(`^/app/devdata/${SEG}/agg_data$`), query: ['start_ts', 'end_ts', 'attrs', 'aggregator', 'unit'] },
   { method: 'POST', path: new RegExp(`^/app/control/${SEG}$`), body: strict({ attrs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageValue, { minProperties: 1, maxProperties: 64 }) }), control: true },
   { method: 'POST', path: /^\/app\/bind_mac$/, body: BindMacBody },
   { method: 'POST', path: /^\/app\/bindings$/, body: strict({ devices: Type.Array(strict({ did: Type.String({ pattern: DID_PATTERN }), passcode: Type.String({ pattern: '^[A-Za-z0-9]{1,32}$' }), remark: Type.Optional(Type.String({ maxLength: 100 })), dev_alias: Type.Optional(Type.String({ maxLength: 100 })) }), { minItems: 1, maxItems: 1 }), set_owner: SetOwner }) },
@@ -213,6 +215,7 @@ function valid(schema: Schema, name: string): unknown {
     case 'integer': return random.int(schema.minimum ?? 0, Math.min(schema.maximum ?? 100, (schema.minimum ?? 0) + 100))
     case 'number': return random.int(schema.minimum ?? 0, schema.maximum ?? 100)
     case 'boolean': return random.chance(0.5)
+    case 'null': return null
     case 'array': return Array.from({ length: random.int(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)) }, () => valid(schema.items!, name))
     case 'object': {
       const out: Record<string, unknown> = {}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { HistoryResponse } from '@shared/history'
 import { openDatabase } from '../../server/bff/store/database'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
-import { ALERT_ATTR_NOT_NUMERIC } from '../../server/bff/routes/history-api'
+import { ALERT_ATTR_AUTOMATIC, ALERT_ATTR_BOOL_EQUAL_ONLY, ALERT_RANGE_INVALID } from '../../server/bff/routes/history-api'
 import { startWorker, type EventWorker } from '../../server/worker/event-worker'
 import { FIRST_USER, SECOND_USER, startBackend, type Backend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
@@ -59,6 +59,15 @@ test('the owner sets a limit; reports become history with the limit beside it', 
   expect(history.rules).toEqual([expect.objectContaining({ op: 'below', threshold: 30 })])
 })
 
+test('every kind of rule: a range with hold time and cooldown, a switch turned on, critical', async () => {
+  const range = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'soil_humidity', op: 'outside', threshold: 20, threshold_high: 80, hysteresis: 2, hold_s: 300, cooldown_s: 1800 })
+  expect(await range.json()).toMatchObject({ op: 'outside', threshold: 20, threshold_high: 80, hysteresis: 2, hold_s: 300, cooldown_s: 1800, critical: false })
+  const pump = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'pump', op: 'equal', threshold: 1, critical: true })
+  expect(pump.status).toBe(200)
+  expect(await pump.json()).toMatchObject({ attr: 'pump', op: 'equal', threshold: 1, threshold_high: null, critical: true })
+  expect(worker.store.rulesOf(PLANT).find((rule) => rule.attr === 'pump')).toMatchObject({ value_kind: 'bool', label: '水泵' })
+})
+
 test('a user not bound to the device reads nothing and sets nothing', async () => {
   const read = await get(`/api/devices/${PLANT}/history?attr=soil_humidity&hours=24`, stranger)
   expect(read.status).toBe(404)
@@ -69,7 +78,12 @@ test('a user not bound to the device reads nothing and sets nothing', async () =
 test('refusals are clear, in the user\'s language', async () => {
   const bool = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'pump', op: 'above', threshold: 0 }, 'en')
   expect(bool.status).toBe(400)
-  expect(await bool.json()).toMatchObject({ error_code: ALERT_ATTR_NOT_NUMERIC, message: '"水泵" is not a number; alerts can only be set on numbers' })
+  expect(await bool.json()).toMatchObject({ error_code: ALERT_ATTR_BOOL_EQUAL_ONLY, message: '"水泵" is a switch: its alert can only be "equal to on/off"' })
+  const alarm = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'alert_dry', op: 'equal', threshold: 1 })
+  expect(await alarm.json()).toMatchObject({ error_code: ALERT_ATTR_AUTOMATIC, message: '“缺水报警”是设备自带的报警，不用设置就会提醒' })
+  const range = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'soil_humidity', op: 'outside', threshold: 60, threshold_high: 40 })
+  expect(await range.json()).toMatchObject({ error_code: ALERT_RANGE_INVALID, message: '范围的上限要大于下限' })
+  expect((await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'soil_humidity', op: 'below', threshold: 1, hold_s: 90_000 })).status).toBe(400)
   const unknown = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'nothing_here', op: 'above', threshold: 0 })
   expect(await unknown.json()).toMatchObject({ error_code: 'attr_unknown' })
   expect((await get(`/api/devices/${PLANT}/history?attr=soil_humidity&hours=5`, owner)).status).toBe(400)

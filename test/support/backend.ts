@@ -45,10 +45,12 @@ export interface Backend {
 export interface BackendOptions extends Pick<BuildOptions, 'logger' | 'rateLimits' | 'bindAttemptLimits' | 'relay' | 'onRoute'> {
   /** Settings over the defaults below; `WECHAT_AES_KEY: ''` runs the BFF without a key (plain-mode pushes). */
   env?: Record<string, string>
+  /** Sandbox options over the test defaults (generated history, a quota). */
+  sandbox?: Partial<SandboxOptions>
 }
 
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
-  const sandbox = await startTestSandbox()
+  const sandbox = await startTestSandbox(options.sandbox)
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
   const config = loadConfig({
     GIZWITS_API_BASE: sandbox.url,
@@ -66,7 +68,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     PUBLIC_URL: 'http://127.0.0.1:1',
     ...options.env,
   })
-  const { env: _env, ...buildOptions } = options
+  const { env: _env, sandbox: _sandbox, ...buildOptions } = options
   const { app, context } = await buildApp(config, { distDir: '/nonexistent', releaseAfterMs: 50, ...buildOptions })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

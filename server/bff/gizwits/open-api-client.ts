@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import type {
   BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindLatestBody,
-  BindMacBody, BoundDevice, ControlBody, DevdataLatest, GizwitsErrorBody, Guest, MessageList, MessagesQuery, ProductDefinition,
+  AggData, BindMacBody, BoundDevice, ControlBody, DevdataLatest, GizwitsErrorBody, Guest, MessageList, MessagesQuery, ProductDefinition,
   SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult, SharingList, SharingQuery, UnbindResult, UserToken,
 } from '@shared/open-api'
 
@@ -98,6 +98,12 @@ export class OpenApiClient {
 
   getDatapoint(productKey: string): Promise<ProductDefinition> {
     return this.request('GET', `/app/datapoint?product_key=${encodeURIComponent(productKey)}`)
+  }
+
+  /** Hour/day/week/month aggregates of numeric datapoints, one aggregator per call (`start_ts`/`end_ts` in ms). */
+  getAggData(token: string, did: string, query: { start_ts: number; end_ts: number; attrs: string; aggregator: 'avg' | 'max' | 'min' | 'sum'; unit: 'hours' }): Promise<AggData> {
+    const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))
+    return this.request('GET', `/app/devdata/${encodeURIComponent(did)}/agg_data?${params}`, { token })
   }
 
   getLatest(token: string, did: string): Promise<DevdataLatest> {

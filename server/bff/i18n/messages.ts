@@ -64,6 +64,9 @@ const zhCN = {
   not_found: '没有这个地址',
   bad_url: '请求的地址不对',
   alert_attr_not_numeric: '“{name}”不是数值，不能设置提醒',
+  alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
+  alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
+  alert_range_invalid: '范围的上限要大于下限',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -131,6 +134,9 @@ const en: Record<MessageKey, string> = {
   not_found: 'There is nothing at this address',
   bad_url: 'The address of this request is not valid',
   alert_attr_not_numeric: '"{name}" is not a number; alerts can only be set on numbers',
+  alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
+  alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
+  alert_range_invalid: 'The top of the range must be above its bottom',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

@@ -113,6 +113,14 @@ export class UserHub {
     send(page, { cmd: 's2c_cloud_status', data: { connected: !down } })
   }
 
+  /** A frame for every open page of one user, whatever they are subscribed to (an alert banner, issue 13). */
+  tellUser(openid: string, frame: PageServerFrame): number {
+    const link = this.links.get(openid)
+    if (!link) return 0
+    this.broadcast(link.pages, frame)
+    return link.pages.size
+  }
+
   detach(openid: string, page: PageClient): void {
     const link = this.links.get(openid)
     if (!link) return

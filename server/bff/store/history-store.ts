@@ -1,11 +1,20 @@
-// Device history, alert rules and notices (migration 006): written by the vendor's worker (server/worker/) from
+// Device history, alert rules and notices (migrations 006, 007): written by the vendor's worker (server/worker/) from
 // SNoti events, read by the BFF's history routes. The only place with SQL for these tables.
 import type Database from 'better-sqlite3'
 
-export type AlertOp = 'above' | 'below'
-export interface AlertRule { id: number; did: string; attr: string; op: AlertOp; threshold: number; hysteresis: number; label: string; unit: string; created_by: string }
-export type NoticeStatus = 'pending' | 'sent' | 'in_app_only' | 'failed'
-export interface Notice { id: number; notice_key: string; openid: string; did: string; device_name: string; title: string; detail: string; created_at: number; status: NoticeStatus; result: string | null }
+export type AlertOp = 'above' | 'below' | 'outside' | 'equal'
+export interface AlertRule {
+  id: number; did: string; attr: string; op: AlertOp; threshold: number; threshold_high: number | null; hysteresis: number
+  hold_s: number; cooldown_s: number; critical: boolean; value_kind: 'number' | 'bool'; label: string; unit: string; created_by: string
+}
+export type NoticeStatus = 'pending' | 'sent' | 'in_app_only' | 'failed' | 'queued' | 'digested'
+export interface Notice {
+  id: number; notice_key: string; openid: string; did: string; device_name: string; title: string; detail: string; created_at: number
+  status: NoticeStatus; result: string | null; edge: 'fire' | 'clear'; alert_key: string; read_at: number | null
+}
+/** What the worker remembers of one alert between reports (see server/worker/alerts.ts). */
+export interface AlertMemoryRow { state: 'firing' | 'ok'; pendingSince: number | null; lastValue: number | null; notifiedAt: number | null; silenced: boolean }
+export interface QuietHours { start_min: number; end_min: number; time_zone: string }
 export interface HistoryBucket { at: number; avg: number; min: number; max: number; count: number }
 
 export interface HistoryStore {
@@ -15,12 +24,25 @@ export interface HistoryStore {
   recordEvent: (event: { key: string; did: string; type: string; createdAt: number; data: unknown }) => boolean
   appendValues: (did: string, at: number, values: Record<string, number>) => void
   history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => HistoryBucket[]
+  /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
+  firstValueAt: (did: string, attr: string) => number | null
 
   rulesOf: (did: string) => AlertRule[]
-  saveRule: (rule: Omit<AlertRule, 'id'>) => AlertRule
+  rule: (id: number) => AlertRule | null
+  saveRule: (rule: Omit<AlertRule, 'id' | 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'> & Partial<Pick<AlertRule, 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'>>) => AlertRule
   deleteRule: (did: string, id: number) => boolean
   alertState: (key: string) => 'firing' | 'ok'
   setAlertState: (key: string, did: string, state: 'firing' | 'ok', since: number) => void
+  alertMemory: (key: string) => AlertMemoryRow | null
+  setAlertMemory: (key: string, did: string, memory: AlertMemoryRow, at: number) => void
+  /** Rules whose hold time is running: the clock may end it between reports. */
+  pendingHolds: () => Array<{ alert_key: string; did: string }>
+
+  /** The "接收提醒" switch of one user for one device (on unless turned off). */
+  receives: (openid: string, did: string) => boolean
+  setReceives: (openid: string, did: string, receive: boolean) => void
+  quietHours: (openid: string) => QuietHours | null
+  setQuietHours: (openid: string, quiet: QuietHours | null) => void
 
   audienceOf: (did: string) => Array<{ uid: string; dev_alias: string }>
   addAudience: (did: string, uid: string, devAlias?: string) => void
@@ -33,15 +55,35 @@ export interface HistoryStore {
   openidOf: (uid: string) => string | null
 
   /** false when a notice with this key exists already (the same edge seen twice). */
-  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result'>) => boolean
+  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result' | 'read_at'> & { status?: 'pending' | 'in_app_only'; result?: string }) => boolean
   pendingNotices: () => Notice[]
+  /** Notices held back by WeChat's daily quota (45009), oldest first, for the digest. */
+  queuedNotices: () => Notice[]
   markNotice: (id: number, status: NoticeStatus, result: string) => void
   noticesOf: (openid: string, did: string, limit: number) => Notice[]
+  /** One user's notices for the app, newest first, before `beforeId` when paging; and how many are unread. */
+  inbox: (openid: string, limit: number, beforeId?: number, did?: string) => Notice[]
+  unreadCount: (openid: string) => number
+  markRead: (openid: string, ids: number[] | 'all', at: number) => number
+  /** Notices newer than `afterId`, for the BFF's banner (any user). */
+  noticesAfter: (afterId: number, limit: number) => Notice[]
+  lastNoticeId: () => number
 }
 
+const RULE_COLUMNS = 'id, did, attr, op, threshold, threshold_high, hysteresis, hold_s, cooldown_s, critical, value_kind, label, unit, created_by'
+type RuleRow = Omit<AlertRule, 'critical'> & { critical: number }
+const asRule = (row: RuleRow): AlertRule => ({ ...row, critical: row.critical === 1 })
+
 export function sqliteHistoryStore(db: Database.Database): HistoryStore {
-  const insertEvent = db.prepare('INSERT OR IGNORE INTO device_events (event_key, did, event_type, created_at, data) VALUES (?, ?, ?, ?, ?)')
-  const insertValue = db.prepare('INSERT INTO datapoint_history (did, attr, at, value) VALUES (?, ?, ?, ?)')
+  // Each statement is compiled once: the worker runs several per event (bench/events).
+  const statements = new Map<string, Database.Statement>()
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql)
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)))
+    return statement
+  }
+  const insertEvent = prepare('INSERT OR IGNORE INTO device_events (event_key, did, event_type, created_at, data) VALUES (?, ?, ?, ?, ?)')
+  const insertValue = prepare('INSERT INTO datapoint_history (did, attr, at, value) VALUES (?, ?, ?, ?)')
   return {
     atomically: (work) => db.transaction(work)(),
     recordEvent: (event) => insertEvent.run(event.key, event.did, event.type, event.createdAt, JSON.stringify(event.data ?? null)).changes === 1,
@@ -49,45 +91,87 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
       for (const [attr, value] of Object.entries(values)) insertValue.run(did, attr, at, value)
     },
     history: (did, attr, fromS, toS, bucketS) =>
-      db.prepare(`SELECT CAST(at / ? AS INTEGER) * ? AS at, AVG(value) AS avg, MIN(value) AS min, MAX(value) AS max, COUNT(*) AS count
+      prepare(`SELECT CAST(at / ? AS INTEGER) * ? AS at, AVG(value) AS avg, MIN(value) AS min, MAX(value) AS max, COUNT(*) AS count
                   FROM datapoint_history WHERE did = ? AND attr = ? AND at >= ? AND at < ? GROUP BY CAST(at / ? AS INTEGER) ORDER BY 1`)
         .all(bucketS, bucketS, did, attr, fromS, toS, bucketS) as HistoryBucket[],
 
-    rulesOf: (did) => db.prepare('SELECT id, did, attr, op, threshold, hysteresis, label, unit, created_by FROM alert_rules WHERE did = ? ORDER BY id').all(did) as AlertRule[],
-    saveRule: (rule) => {
-      db.prepare(`INSERT INTO alert_rules (did, attr, op, threshold, hysteresis, label, unit, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                  ON CONFLICT(did, attr, op) DO UPDATE SET threshold = excluded.threshold, hysteresis = excluded.hysteresis, label = excluded.label, unit = excluded.unit, created_by = excluded.created_by`)
-        .run(rule.did, rule.attr, rule.op, rule.threshold, rule.hysteresis, rule.label, rule.unit, rule.created_by, Math.floor(Date.now() / 1000))
-      return db.prepare('SELECT id, did, attr, op, threshold, hysteresis, label, unit, created_by FROM alert_rules WHERE did = ? AND attr = ? AND op = ?').get(rule.did, rule.attr, rule.op) as AlertRule
+    firstValueAt: (did, attr) => (prepare('SELECT MIN(at) AS at FROM datapoint_history WHERE did = ? AND attr = ?').get(did, attr) as { at: number | null }).at,
+    rulesOf: (did) => (prepare(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE did = ? ORDER BY id`).all(did) as RuleRow[]).map(asRule),
+    rule: (id) => {
+      const row = prepare(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE id = ?`).get(id) as RuleRow | undefined
+      return row ? asRule(row) : null
     },
-    deleteRule: (did, id) => db.prepare('DELETE FROM alert_rules WHERE did = ? AND id = ?').run(did, id).changes > 0,
-    alertState: (key) => ((db.prepare('SELECT state FROM alert_state WHERE alert_key = ?').get(key) as { state: 'firing' | 'ok' } | undefined)?.state ?? 'ok'),
+    saveRule: (rule) => {
+      prepare(`INSERT INTO alert_rules (did, attr, op, threshold, threshold_high, hysteresis, hold_s, cooldown_s, critical, value_kind, label, unit, created_by, created_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(did, attr, op) DO UPDATE SET threshold = excluded.threshold, threshold_high = excluded.threshold_high, hysteresis = excluded.hysteresis,
+                    hold_s = excluded.hold_s, cooldown_s = excluded.cooldown_s, critical = excluded.critical, value_kind = excluded.value_kind, label = excluded.label, unit = excluded.unit, created_by = excluded.created_by`)
+        .run(rule.did, rule.attr, rule.op, rule.threshold, rule.threshold_high ?? null, rule.hysteresis, rule.hold_s ?? 0, rule.cooldown_s ?? 0, rule.critical ? 1 : 0, rule.value_kind ?? 'number',
+          rule.label, rule.unit, rule.created_by, Math.floor(Date.now() / 1000))
+      return asRule(prepare(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE did = ? AND attr = ? AND op = ?`).get(rule.did, rule.attr, rule.op) as RuleRow)
+    },
+    deleteRule: (did, id) => prepare('DELETE FROM alert_rules WHERE did = ? AND id = ?').run(did, id).changes > 0,
+    alertState: (key) => ((prepare('SELECT state FROM alert_state WHERE alert_key = ?').get(key) as { state: 'firing' | 'ok' } | undefined)?.state ?? 'ok'),
     setAlertState: (key, did, state, since) => {
-      db.prepare('INSERT INTO alert_state (alert_key, did, state, since) VALUES (?, ?, ?, ?) ON CONFLICT(alert_key) DO UPDATE SET state = excluded.state, since = excluded.since').run(key, did, state, since)
+      prepare('INSERT INTO alert_state (alert_key, did, state, since) VALUES (?, ?, ?, ?) ON CONFLICT(alert_key) DO UPDATE SET state = excluded.state, since = excluded.since').run(key, did, state, since)
+    },
+    alertMemory: (key) => {
+      const row = prepare('SELECT state, pending_since, last_value, notified_at, silenced FROM alert_state WHERE alert_key = ?').get(key) as
+        { state: 'firing' | 'ok'; pending_since: number | null; last_value: number | null; notified_at: number | null; silenced: number } | undefined
+      return row ? { state: row.state, pendingSince: row.pending_since, lastValue: row.last_value, notifiedAt: row.notified_at, silenced: row.silenced === 1 } : null
+    },
+    setAlertMemory: (key, did, memory, at) => {
+      prepare(`INSERT INTO alert_state (alert_key, did, state, since, pending_since, last_value, notified_at, silenced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(alert_key) DO UPDATE SET since = CASE WHEN state = excluded.state THEN since ELSE excluded.since END, state = excluded.state,
+                    pending_since = excluded.pending_since, last_value = excluded.last_value, notified_at = excluded.notified_at, silenced = excluded.silenced`)
+        .run(key, did, memory.state, at, memory.pendingSince, memory.lastValue, memory.notifiedAt, memory.silenced ? 1 : 0)
+    },
+    pendingHolds: () => prepare('SELECT alert_key, did FROM alert_state WHERE pending_since IS NOT NULL').all() as Array<{ alert_key: string; did: string }>,
+
+    receives: (openid, did) => (prepare('SELECT receive FROM alert_prefs WHERE openid = ? AND did = ?').get(openid, did) as { receive: number } | undefined)?.receive !== 0,
+    setReceives: (openid, did, receive) => {
+      prepare('INSERT INTO alert_prefs (openid, did, receive) VALUES (?, ?, ?) ON CONFLICT(openid, did) DO UPDATE SET receive = excluded.receive').run(openid, did, receive ? 1 : 0)
+    },
+    quietHours: (openid) => (prepare('SELECT start_min, end_min, time_zone FROM quiet_hours WHERE openid = ?').get(openid) as QuietHours | undefined) ?? null,
+    setQuietHours: (openid, quiet) => {
+      if (!quiet) prepare('DELETE FROM quiet_hours WHERE openid = ?').run(openid)
+      else prepare(`INSERT INTO quiet_hours (openid, start_min, end_min, time_zone) VALUES (?, ?, ?, ?)
+                       ON CONFLICT(openid) DO UPDATE SET start_min = excluded.start_min, end_min = excluded.end_min, time_zone = excluded.time_zone`).run(openid, quiet.start_min, quiet.end_min, quiet.time_zone)
     },
 
-    audienceOf: (did) => db.prepare('SELECT uid, dev_alias FROM device_audience WHERE did = ? ORDER BY uid').all(did) as Array<{ uid: string; dev_alias: string }>,
+    audienceOf: (did) => prepare('SELECT uid, dev_alias FROM device_audience WHERE did = ? ORDER BY uid').all(did) as Array<{ uid: string; dev_alias: string }>,
     addAudience: (did, uid, devAlias = '') => {
-      db.prepare('INSERT INTO device_audience (did, uid, dev_alias, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(did, uid) DO UPDATE SET updated_at = excluded.updated_at').run(did, uid, devAlias, Math.floor(Date.now() / 1000))
+      prepare('INSERT INTO device_audience (did, uid, dev_alias, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(did, uid) DO UPDATE SET updated_at = excluded.updated_at').run(did, uid, devAlias, Math.floor(Date.now() / 1000))
     },
     removeAudience: (did, uid) => {
-      db.prepare('DELETE FROM device_audience WHERE did = ? AND uid = ?').run(did, uid)
+      prepare('DELETE FROM device_audience WHERE did = ? AND uid = ?').run(did, uid)
     },
     replaceAudienceOfUser: (uid, devices, now) => db.transaction(() => {
-      db.prepare('DELETE FROM device_audience WHERE uid = ?').run(uid)
-      for (const device of devices) db.prepare('INSERT INTO device_audience (did, uid, dev_alias, updated_at) VALUES (?, ?, ?, ?)').run(device.did, uid, device.dev_alias, now)
-      db.prepare('INSERT INTO audience_reads (uid, read_at) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET read_at = excluded.read_at').run(uid, now)
+      prepare('DELETE FROM device_audience WHERE uid = ?').run(uid)
+      for (const device of devices) prepare('INSERT INTO device_audience (did, uid, dev_alias, updated_at) VALUES (?, ?, ?, ?)').run(device.did, uid, device.dev_alias, now)
+      prepare('INSERT INTO audience_reads (uid, read_at) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET read_at = excluded.read_at').run(uid, now)
     })(),
-    audienceReadAt: (uid) => (db.prepare('SELECT read_at FROM audience_reads WHERE uid = ?').get(uid) as { read_at: number } | undefined)?.read_at ?? null,
-    knownUsers: () => db.prepare('SELECT openid, gizwits_uid AS uid FROM users WHERE gizwits_uid IS NOT NULL').all() as Array<{ openid: string; uid: string }>,
-    openidOf: (uid) => (db.prepare('SELECT openid FROM users WHERE gizwits_uid = ?').get(uid) as { openid: string } | undefined)?.openid ?? null,
+    audienceReadAt: (uid) => (prepare('SELECT read_at FROM audience_reads WHERE uid = ?').get(uid) as { read_at: number } | undefined)?.read_at ?? null,
+    knownUsers: () => prepare('SELECT openid, gizwits_uid AS uid FROM users WHERE gizwits_uid IS NOT NULL').all() as Array<{ openid: string; uid: string }>,
+    openidOf: (uid) => (prepare('SELECT openid FROM users WHERE gizwits_uid = ?').get(uid) as { openid: string } | undefined)?.openid ?? null,
 
-    addNotice: (notice) => db.prepare(`INSERT OR IGNORE INTO notices (notice_key, openid, did, device_name, title, detail, created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`)
-      .run(notice.notice_key, notice.openid, notice.did, notice.device_name, notice.title, notice.detail, notice.created_at).changes === 1,
-    pendingNotices: () => db.prepare("SELECT * FROM notices WHERE status = 'pending' ORDER BY id").all() as Notice[],
+    addNotice: (notice) => prepare(`INSERT OR IGNORE INTO notices (notice_key, openid, did, device_name, title, detail, created_at, status, result, edge, alert_key)
+                                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(notice.notice_key, notice.openid, notice.did, notice.device_name, notice.title, notice.detail, notice.created_at, notice.status ?? 'pending', notice.result ?? null,
+        notice.edge, notice.alert_key).changes === 1,
+    pendingNotices: () => prepare("SELECT * FROM notices WHERE status = 'pending' ORDER BY id").all() as Notice[],
+    queuedNotices: () => prepare("SELECT * FROM notices WHERE status = 'queued' ORDER BY id").all() as Notice[],
     markNotice: (id, status, result) => {
-      db.prepare('UPDATE notices SET status = ?, result = ? WHERE id = ?').run(status, result, id)
+      prepare('UPDATE notices SET status = ?, result = ? WHERE id = ?').run(status, result, id)
     },
-    noticesOf: (openid, did, limit) => db.prepare('SELECT * FROM notices WHERE openid = ? AND did = ? ORDER BY id DESC LIMIT ?').all(openid, did, limit) as Notice[],
+    noticesOf: (openid, did, limit) => prepare('SELECT * FROM notices WHERE openid = ? AND did = ? ORDER BY id DESC LIMIT ?').all(openid, did, limit) as Notice[],
+    inbox: (openid, limit, beforeId, did) => prepare(`SELECT * FROM notices WHERE openid = ? AND id < ? AND (? IS NULL OR did = ?) ORDER BY id DESC LIMIT ?`)
+      .all(openid, beforeId ?? Number.MAX_SAFE_INTEGER, did ?? null, did ?? null, limit) as Notice[],
+    unreadCount: (openid) => (prepare('SELECT COUNT(*) AS n FROM notices WHERE openid = ? AND read_at IS NULL').get(openid) as { n: number }).n,
+    markRead: (openid, ids, at) => ids === 'all'
+      ? prepare('UPDATE notices SET read_at = ? WHERE openid = ? AND read_at IS NULL').run(at, openid).changes
+      : db.transaction(() => ids.reduce((sum, id) => sum + prepare('UPDATE notices SET read_at = ? WHERE openid = ? AND id = ? AND read_at IS NULL').run(at, openid, id).changes, 0))(),
+    noticesAfter: (afterId, limit) => prepare('SELECT * FROM notices WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Notice[],
+    lastNoticeId: () => (prepare('SELECT COALESCE(MAX(id), 0) AS id FROM notices').get() as { id: number }).id,
   }
 }

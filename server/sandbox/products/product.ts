@@ -33,6 +33,8 @@ export interface Tick {
   jitter: (size: number) => number
   /** A rare fault that fires now and then and clears itself a few ticks later. */
   fault: (name: string) => void
+  /** The hour of the day where the device is (China time, 0 ≤ hour < 24, fractional): for daily cycles. */
+  hour: number
 }
 
 export interface ProductModule {
@@ -46,6 +48,9 @@ export interface ProductModule {
   startingValues: Attrs
   /** What the device does by itself every tick in 'live' mode: sensors drift, automations run, alarms and faults. */
   tick?: (tick: Tick) => void
+  /** What its owner typically does with it at this hour (China time) — the air conditioner switched on in the
+   * evening — applied as writes while the sandbox generates the weeks of history a new demo starts with. */
+  habits?: (hour: number, current: Readonly<Attrs>) => Attrs
   /** A control the device received: what else changes when it applies it (the written values always do). */
   applyWrite?: (written: Attrs, current: Readonly<Attrs>) => Attrs
 }

@@ -27,6 +27,19 @@ export class DeviceStore {
     this.db.prepare('INSERT INTO device_reports (did, at, attrs) VALUES (?, ?, ?)').run(did, at, JSON.stringify(attrs))
   }
 
+  /** Whether any report of this device is kept (the generated history is written only on a first start). */
+  hasReports(did: string): boolean {
+    return this.db.prepare('SELECT 1 FROM device_reports WHERE did = ? LIMIT 1').get(did) !== undefined
+  }
+
+  /** Many reports in one transaction: weeks of generated history at a first start. */
+  addReports(did: string, rows: Array<{ at: number; attrs: Attrs }>): void {
+    const insert = this.db.prepare('INSERT INTO device_reports (did, at, attrs) VALUES (?, ?, ?)')
+    this.db.transaction(() => {
+      for (const row of rows) insert.run(did, row.at, JSON.stringify(row.attrs))
+    })()
+  }
+
   forgetReportsBefore(at: number): void {
     this.db.prepare('DELETE FROM device_reports WHERE at < ?').run(at)
   }

@@ -24,3 +24,13 @@ export const ControlBody = Type.Object(
   { minProperties: 1 },
 )
 export type ControlBody = Static<typeof ControlBody>
+
+/**
+ * `GET|PUT /app/devdata/{did}/agg_data` (seed 003 高级数据接口): one aggregator over hour/day/week/month buckets.
+ * Values come back as strings; the bucket key is spelled `datatime` (sic), "YYYYMMDDHH" for hours, in China time.
+ */
+export const AggData = Type.Object({
+  query: Type.Object({ aggregator: Type.String(), end_ts: Type.Union([Type.Number(), Type.Null()]), start_ts: Type.Number(), attrs: Type.String(), unit: Type.String() }),
+  data: Type.Array(Type.Object({ datatime: Type.String(), uid: Type.String(), product_key: Type.String(), attrs: Type.Record(Type.String(), Type.String()) })),
+})
+export type AggData = Static<typeof AggData>

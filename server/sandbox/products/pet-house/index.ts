@@ -17,9 +17,11 @@ export default defineProduct({
     { did: 'Nw3gTzCz9xX5yQd8Bh1WfO', mac: '18fe34a1b2c4', passcode: 'YTREWQLKJH', online: false },
   ],
   startingValues: { LED_Color: '黄色', LED_R: 200, LED_G: 180, Motor_Speed: 0, Temperature: 24, Humidity: 55, ext_data: [1, 0, 3, 7] },
-  tick: ({ attrs: a, next, num, set, flag, jitter, fault }) => {
-    set('Temperature', num(a.Temperature) + Math.round(jitter(1)))
-    set('Humidity', num(a.Humidity) + Math.round(jitter(2)))
+  tick: ({ attrs: a, next, num, set, flag, jitter, fault, hour }) => {
+    // Warmer and drier in the afternoon, pulled there a step at a time.
+    const warm = Math.sin((2 * Math.PI * (hour - 9)) / 24)
+    set('Temperature', num(a.Temperature) + Math.round((24 + 3 * warm - num(a.Temperature)) * 0.3 + jitter(1)))
+    set('Humidity', num(a.Humidity) + Math.round((55 - 8 * warm - num(a.Humidity)) * 0.3 + jitter(2)))
     if (Math.random() < PET_MOVES) next.Infrared = !(a.Infrared === true)
     flag('Alert_1', num(next.Temperature ?? a.Temperature) > HOT_C)
     flag('Alert_2', num(next.Humidity ?? a.Humidity) > DAMP_PERCENT)
