@@ -32,7 +32,7 @@ async function openAs(openid: string, path = '/', locale = 'zh-CN'): Promise<Pag
   // Every page socket write is counted, so a test can tell how many commands a gesture sent.
   await page.addInitScript(() => {
     const writes: unknown[] = []
-    ;(window as unknown as { __writes: unknown[] }).__writes = writes
+    ;(globalThis as unknown as { __writes: unknown[] }).__writes = writes
     const send = WebSocket.prototype.send
     WebSocket.prototype.send = function (data) {
       if (typeof data === 'string' && data.includes('"c2s_write"')) writes.push(JSON.parse(data))
@@ -130,13 +130,13 @@ describe('control at a glance', () => {
     const value = hero.locator('[data-target]')
     await expect.poll(() => value.innerText()).toMatch(/^\d+/)
     const start = Number.parseInt(await value.innerText(), 10)
-    await page.evaluate(() => ((window as unknown as { __writes: unknown[] }).__writes.length = 0))
+    await page.evaluate(() => ((globalThis as unknown as { __writes: unknown[] }).__writes.length = 0))
     const plus = hero.getByRole('button', { name: /设定温度.*(加|\+)|increase/i })
     for (let tap = 0; tap < 5; tap++) await plus.click()
     // The target shows at once, before anything is sent.
     expect(Number.parseInt(await value.innerText(), 10)).toBe(start + 5)
     await expect.poll(() => hero.getAttribute('data-state'), { timeout: 8000 }).toBe('confirmed')
-    const writes = (await page.evaluate(() => (window as unknown as { __writes: Array<{ data: { attrs: Record<string, unknown> } }> }).__writes))
+    const writes = (await page.evaluate(() => (globalThis as unknown as { __writes: Array<{ data: { attrs: Record<string, unknown> } }> }).__writes))
     expect(writes.map((write) => write.data.attrs)).toEqual([{ set_temp: start + 5 }])
     expect(Number.parseInt(await value.innerText(), 10)).toBe(start + 5)
   })

@@ -11,10 +11,10 @@ export interface AxeViolation { id: string; impact: string | null; help: string;
 export interface AxeReport { critical: number; serious: number; moderate: number; minor: number; violations: AxeViolation[] }
 
 export async function runAxe(page: Page): Promise<AxeReport> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe
-    const result = await axe.run(document, { resultTypes: ['violations'] })
+    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] })
     return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => String(node.target[0])) }))
   })
   const count = (impact: string) => violations.filter((violation) => violation.impact === impact).length
