@@ -208,3 +208,29 @@ describe('naming a device after Wi-Fi setup', () => {
     await expect.poll(() => page.locator('.header .title').innerText()).toBe('卧室空调')
   })
 })
+
+describe('tap targets', () => {
+  test('should give every control on the device pages at least 44 × 44 px to tap', async () => {
+    const page = await openAs(XIAOMING)
+    await page.locator('[data-did]').first().waitFor({ timeout: 20_000 })
+    const devices = await bindings(page)
+    const small: string[] = []
+    for (const productKey of [AC_PRODUCT, PLANT_PRODUCT, PET_PRODUCT]) {
+      const device = devices.find((candidate) => candidate.product_key === productKey && candidate.is_online)!
+      await page.goto(`${stack.bffUrl}/devices/${device.did}`)
+      await page.locator('[data-hero]').waitFor({ timeout: 15_000 })
+      // Vant's switch is measured with its ::after hit area, which the hit test below sees as the switch.
+      const controls = page.locator('[data-hero] button, [data-attr] button, [data-attr] input, [data-attr] .van-switch, .header button')
+      for (const control of await controls.all()) {
+        const box = await control.evaluate((element) => {
+          const rect = element.getBoundingClientRect()
+          const after = getComputedStyle(element, '::after')
+          const grow = (side: string) => (after.content !== 'none' ? Math.max(0, -Number.parseFloat(after.getPropertyValue(side)) || 0) : 0)
+          return { width: rect.width + grow('left') + grow('right'), height: rect.height + grow('top') + grow('bottom'), name: element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '' }
+        })
+        if (box.width < 44 || box.height < 44) small.push(`${productKey.slice(0, 4)} ${box.name}: ${Math.round(box.width)}×${Math.round(box.height)}`)
+      }
+    }
+    expect(small).toEqual([])
+  })
+})
