@@ -224,7 +224,8 @@ describe('tap targets', () => {
       for (const control of await controls.all()) {
         const box = await control.evaluate((element) => {
           const rect = element.getBoundingClientRect()
-          const after = getComputedStyle(element, '::after')
+          const styleOf = (globalThis as unknown as { getComputedStyle: (target: unknown, pseudo: string) => { content: string; getPropertyValue: (name: string) => string } }).getComputedStyle
+          const after = styleOf(element, '::after')
           const grow = (side: string) => (after.content !== 'none' ? Math.max(0, -Number.parseFloat(after.getPropertyValue(side)) || 0) : 0)
           return { width: rect.width + grow('left') + grow('right'), height: rect.height + grow('top') + grow('bottom'), name: element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '' }
         })
