@@ -10,4 +10,6 @@ import './wechat/environment'
 
 applyToVant(currentLocale())
 document.documentElement.lang = currentLocale()
+// The page's title in the user's language (index.html carries the zh-CN one); pages may set their own.
+document.title = i18n.global.t('app.title')
 createApp(App).use(createPinia()).use(i18n).use(router).mount('#app')

@@ -108,7 +108,7 @@ export const useLiveStore = defineStore('live', {
           void useDevicesStore().load()
           void useMessagesStore().load()
           return
-        // issue 13: a new alert → the alerts store (lazy, so the first route does not carry it) → the banner.
+        // A new alert → the alerts store (lazy, so the first route does not carry it) → the banner.
         case 's2c_alert': {
           const alert = frame.data
           void import('@/stores/alerts').then(({ useAlertsStore }) => useAlertsStore().arrive(alert))

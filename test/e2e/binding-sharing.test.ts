@@ -70,11 +70,14 @@ describe('AirKiss Wi-Fi setup', () => {
     await page.locator('[data-wifi-start]').click()
     const again = await airkiss(page, NEW_AC, 'Home', '12345678')
     await again.getByText('连接').click()
+    // Named (here: skipped) before its page opens.
+    await page.locator('[data-name-skip]').click({ timeout: 30_000 })
     await page.waitForURL(`${stack.bffUrl}/devices/${NEW_AC}`, { timeout: 30_000 })
     await expect.poll(() => page.locator('[data-role]').innerText(), { timeout: 10_000 }).toBe('主人')
     const control = page.locator('[data-attr="switch"]')
     await expect.poll(() => control.getAttribute('data-state'), { timeout: 10_000 }).toBe('idle')
-    await control.locator('.van-switch').click()
+    // The air conditioner's main switch is the hero block's power button.
+    await control.click()
     await expect.poll(() => control.getAttribute('data-state'), { timeout: 5000 }).toBe('confirmed')
     await screenshot(page, '26-wifi-device-live')
   })

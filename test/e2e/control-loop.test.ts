@@ -73,7 +73,8 @@ describe('a demo user in WeChat', () => {
     })
     const wasOn = before.attr.switch === 1 || before.attr.switch === true
 
-    await control.locator('.van-switch').click()
+    // The air conditioner's main switch is the hero block's power button.
+    await control.click()
     await expect.poll(() => control.getAttribute('data-state'), { timeout: 5000 }).toBe('confirmed')
     await screenshot(page, '03-switch-confirmed')
 
@@ -101,7 +102,7 @@ describe('a demo user in WeChat', () => {
       body: JSON.stringify({ online: false }),
     })
     expect(response.ok).toBe(true)
-    await expect.poll(() => page.locator('[data-attr="switch"] .van-switch--disabled').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-attr="switch"]:disabled').count()).toBe(1)
     await expect.poll(() => page.getByText('设备离线').count()).toBeGreaterThan(0)
     await screenshot(page, '05-device-offline')
   })

@@ -62,15 +62,16 @@ async function colours(css: string) {
 
 describe('theme', () => {
   test('should draw the app in the default theme\'s colours', async () => {
+    // Vant's neutrals and WeChat's green, each deepened just enough for 4.5:1 text contrast (issue 11 §6).
     expect(await colours(builtCss())).toEqual({
       page: 'rgb(247, 248, 250)',
       title: 'rgb(50, 50, 51)',
-      muted: 'rgb(150, 151, 153)',
-      primary: 'rgb(7, 193, 96)',
+      muted: 'rgb(107, 109, 112)',
+      primary: 'rgb(6, 127, 67)',
       primaryText: 'rgb(255, 255, 255)',
-      danger: 'rgb(238, 10, 36)',
-      vantSuccessTag: 'rgb(7, 193, 96)',
-      avatar: 'rgb(7, 193, 96)',
+      danger: 'rgb(220, 10, 34)',
+      vantSuccessTag: 'rgb(6, 127, 67)',
+      avatar: 'rgb(6, 127, 67)',
     })
   })
 

@@ -1,10 +1,11 @@
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import DatapointAlarm from '@/components/datapoint/DatapointAlarm.vue'
 import DatapointBinary from '@/components/datapoint/DatapointBinary.vue'
 import DatapointNumber from '@/components/datapoint/DatapointNumber.vue'
 import DatapointReadonly from '@/components/datapoint/DatapointReadonly.vue'
 import DatapointRow from '@/components/datapoint/DatapointRow.vue'
 import DatapointSwitch from '@/components/datapoint/DatapointSwitch.vue'
+import { PAUSE_MS } from '@/components/datapoint/use-pending-number'
 import { airConditioner, attr, petHouse } from './fixtures/products'
 import { mountWithApp } from './mount'
 
@@ -13,28 +14,61 @@ const setTemp = attr(airConditioner, 'set_temp')
 const fineNumber = { ...attr(airConditioner, 'room_temp'), type: 'status_writable' as const }
 
 describe('DatapointNumber', () => {
-  test('should emit the next step in display units when plus is tapped', async () => {
+  afterEach(() => vi.useRealTimers())
+
+  const plus = (wrapper: ReturnType<typeof mountWithApp>) => wrapper.find('[data-step="up"]').trigger('click')
+
+  test('should emit the next step in display units once the user pauses', async () => {
+    vi.useFakeTimers()
     const wrapper = mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 24 } })
     expect(wrapper.text()).toContain('°C')
-    await wrapper.find('.van-stepper__plus').trigger('click')
+    await plus(wrapper)
+    expect(wrapper.emitted('change')).toBeUndefined()
+    vi.advanceTimersByTime(PAUSE_MS)
+    expect(wrapper.emitted('change')).toEqual([[25]])
+  })
+
+  test('should keep every one of five quick taps: the target shows at once, one value is sent', async () => {
+    vi.useFakeTimers()
+    const wrapper = mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 20, large: true, label: '设定温度' } })
+    for (let tap = 0; tap < 5; tap++) {
+      await plus(wrapper)
+      vi.advanceTimersByTime(PAUSE_MS - 1)
+    }
+    expect(wrapper.find('[data-target]').text()).toBe('25°C')
+    expect(wrapper.emitted('change')).toBeUndefined()
+    vi.advanceTimersByTime(1)
     expect(wrapper.emitted('change')).toEqual([[25]])
   })
 
   test('should snap to the datapoint step with its decimals', async () => {
+    vi.useFakeTimers()
     const wrapper = mountWithApp(DatapointNumber, { props: { attr: fineNumber, value: 23.4 } })
-    await wrapper.find('.van-stepper__plus').trigger('click')
+    await plus(wrapper)
+    vi.advanceTimersByTime(PAUSE_MS)
     expect(wrapper.emitted('change')).toEqual([[23.5]])
   })
 
   test('should never emit past the maximum', async () => {
+    vi.useFakeTimers()
     const wrapper = mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 30 } })
-    await wrapper.find('.van-stepper__plus').trigger('click')
+    expect(wrapper.find('[data-step="up"]').attributes('disabled')).toBeDefined()
+    await plus(wrapper)
+    vi.advanceTimersByTime(PAUSE_MS)
     expect(wrapper.emitted('change')).toBeUndefined()
   })
 
+  test('should name its buttons and its field after the datapoint', () => {
+    const wrapper = mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 24, label: 'Temperature' } })
+    expect(wrapper.find('[data-step="down"]').attributes('aria-label')).toBe('Temperature 减少')
+    expect(wrapper.find('[data-step="up"]').attributes('aria-label')).toBe('Temperature 增加')
+    expect(wrapper.find('input').attributes('aria-label')).toBe('Temperature')
+  })
+
   test('should add a slider only for wide ranges', () => {
-    expect(mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 24 } }).find('.van-slider').exists()).toBe(false)
-    expect(mountWithApp(DatapointNumber, { props: { attr: attr(airConditioner, 'on_timing'), value: 0 } }).find('.van-slider').exists()).toBe(true)
+    expect(mountWithApp(DatapointNumber, { props: { attr: setTemp, value: 24 } }).find('input[type="range"]').exists()).toBe(false)
+    const wide = mountWithApp(DatapointNumber, { props: { attr: attr(airConditioner, 'on_timing'), value: 0 } }).find('input[type="range"]')
+    expect(wide.attributes('aria-label')).toBe('定时开机')
   })
 })
 

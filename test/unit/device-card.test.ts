@@ -3,6 +3,7 @@ import { productAttrs } from '@shared/datapoint'
 import type { BoundDevice } from '@shared/open-api'
 import DeviceCard from '@/components/device/DeviceCard.vue'
 import { activeAlarmCount, deviceSummary } from '@/components/device/device-summary'
+import { derivedProfile, profileOf } from '@/presentation/profiles'
 import { airConditioner } from './fixtures/products'
 import { mountWithApp } from './mount'
 
@@ -14,9 +15,21 @@ const device: BoundDevice = {
 }
 
 describe('device summary', () => {
-  test('should show the main switch and up to two readings with units', () => {
-    expect(deviceSummary(acAttrs, { switch: true, room_temp: 27.3, set_temp: 24 }, { on: '开', off: '关' }).map((part) => part.text)).toEqual(['开关 开', '室内温度 27.3°C'])
-    expect(deviceSummary(acAttrs, {}, { on: '开', off: '关' })).toEqual([])
+  const words = { on: '开', off: '关', label: (attr: { display_name: string }) => attr.display_name, option: (_: unknown, value: string) => value }
+
+  test('should show the values the product profile names, with units', () => {
+    const profile = profileOf(airConditioner.product_key, acAttrs)
+    expect(deviceSummary(profile, acAttrs, { switch: true, room_temp: 27.3, set_temp: 24 }, words).map((part) => part.text)).toEqual(['设定温度 24°C', '室内温度 27.3°C'])
+    expect(deviceSummary(profile, acAttrs, {}, words)).toEqual([])
+  })
+
+  test('should derive a usable profile for a product that has none', () => {
+    const profile = derivedProfile(acAttrs)
+    expect(profile.power).toBe('switch')
+    expect(profile.hero).toEqual({ kind: 'stepper', setting: 'set_temp' })
+    expect(profile.card).toEqual(['set_temp', 'room_temp'])
+    expect(profile.timers).toEqual({ on_timing: 'on', off_timing: 'off' })
+    expect(profileOf('0'.repeat(32), acAttrs).icon).toBe('device')
   })
 
   test('should count active alarms and faults in either encoding', () => {
@@ -37,9 +50,9 @@ describe('DeviceCard', () => {
       props: { device, attrs: acAttrs, live: { online: false, attrs: { switch: false, room_temp: 30.1, alert_full: true }, known: true }, tone: 1 },
     })
     expect(wrapper.text()).toContain('离线')
-    expect(wrapper.text()).toContain('开关 关')
+    expect(wrapper.find('[data-power]').attributes('aria-checked')).toBe('false')
     expect(wrapper.text()).toContain('室内温度 30.1°C')
     expect(wrapper.text()).toContain('1 条报警')
-    expect(wrapper.attributes('href')).toBe('/devices/gKufzxZwYeyd3Skbsb6mza')
+    expect(wrapper.find('a').attributes('href')).toBe('/devices/gKufzxZwYeyd3Skbsb6mza')
   })
 })

@@ -1,0 +1,67 @@
+// Strings of the control-at-a-glance work (list card toggles, per-kind device pages, timers, naming a new device,
+// message texts built from their type), zh-CN first. Kept beside zh-CN.ts / en.ts, merged into the catalogues
+// under `glance` when imported, so the three issue-11 branches do not all edit the same catalogue lines.
+import { i18n } from './index'
+
+export const glanceMessages = {
+  'zh-CN': {
+    power: '{name}电源',
+    allClear: '一切正常',
+    decrease: '{name} 减少',
+    increase: '{name} 增加',
+    option: '选项 {n}',
+    product: '智能设备',
+    water: '浇水',
+    watering: '正在浇水',
+    colours: '灯光颜色',
+    timer: { on: '{time}后开机', off: '{time}后关机', none: '未定时', cancel: '取消定时', hours: '{n} 小时', minutes: '{n} 分钟', hoursMinutes: '{h} 小时 {m} 分钟' },
+    nameTitle: '给设备起个名字',
+    nameHint: '例如“客厅空调”，家人看到的也是这个名字',
+    nameSave: '完成',
+    nameSkip: '跳过',
+    back: '返回',
+    message: {
+      sharedToYou: '{who} 给您共享了设备 {device}',
+      youShared: '您给 {who} 共享了设备 {device}',
+      revokedFromYou: '{who} 收回了共享给您的设备 {device}',
+      youRevoked: '您取消了对 {who} 的设备共享 {device}',
+      declined: '{who} 拒绝了您共享的设备 {device}',
+      accepted: '{who} 接受了您共享的设备 {device}',
+      youAccepted: '您接受了 {who} 共享的设备 {device}',
+      qr: '二维码',
+      sharing: '设备共享消息',
+      system: '系统消息',
+    },
+  },
+  en: {
+    power: '{name} power',
+    allClear: 'All clear',
+    decrease: '{name}: decrease',
+    increase: '{name}: increase',
+    option: 'Option {n}',
+    product: 'Smart device',
+    water: 'Water now',
+    watering: 'Watering',
+    colours: 'Light colour',
+    timer: { on: 'On in {time}', off: 'Off in {time}', none: 'No timer', cancel: 'Cancel the timer', hours: '{n} h', minutes: '{n} min', hoursMinutes: '{h} h {m} min' },
+    nameTitle: 'Name your device',
+    nameHint: 'For example "Living room AC"; your family sees this name too',
+    nameSave: 'Done',
+    nameSkip: 'Skip',
+    back: 'Back',
+    message: {
+      sharedToYou: '{who} shared {device} with you',
+      youShared: 'You shared {device} with {who}',
+      revokedFromYou: '{who} took back {device}',
+      youRevoked: 'You stopped sharing {device} with {who}',
+      declined: '{who} declined {device}',
+      accepted: '{who} accepted {device}',
+      youAccepted: 'You accepted {device} from {who}',
+      qr: 'a QR code',
+      sharing: 'A sharing message',
+      system: 'A system message',
+    },
+  },
+}
+
+for (const [locale, messages] of Object.entries(glanceMessages)) i18n.global.mergeLocaleMessage(locale, { glance: messages })
