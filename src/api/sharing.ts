@@ -1,5 +1,6 @@
 // Sharing a device and the message centre (seed 003), relayed by the BFF with Gizwits' paths and shapes.
-import type { Guest, MessageList, SharingCodeInfo, SharingCreated, SharingList, SharingQuery } from '@shared/open-api'
+import type { MessageList, SharingCodeInfo, SharingCreated, SharingList, SharingQuery } from '@shared/open-api'
+import type { NamedGuest } from '@shared/api'
 import { http } from './http'
 
 const did$ = encodeURIComponent
@@ -40,8 +41,8 @@ export async function transferOwnership(did: string, uid: string): Promise<void>
   await http.post(`/api/app/sharing/${did$(did)}/transfer`, undefined, { params: { uid } })
 }
 
-export async function fetchGuests(did: string): Promise<Guest[]> {
-  return (await http.get<Guest[]>(`/api/app/${did$(did)}/bindings`)).data
+export async function fetchGuests(did: string): Promise<NamedGuest[]> {
+  return (await http.get<NamedGuest[]>(`/api/app/${did$(did)}/bindings`)).data
 }
 
 export async function removeGuest(did: string, uid: string): Promise<void> {

@@ -3,9 +3,26 @@
 // handing a device over reloads the devices store, since the user's list changed.
 import { ref } from 'vue'
 import { SharingStatus, type Guest, type Sharing, type SharingCodeInfo } from '@shared/open-api'
+import { updateBinding } from '@/api/binding'
 import * as api from '@/api/sharing'
 import { failureText } from '@/components/feedback'
 import { useDevicesStore } from '@/stores/devices'
+
+/**
+ * A guest's binding starts without a name, so the guest would see the product's ("空调") while the family calls it
+ * "客厅空调": take the owner's name for it, once, when the guest has not named it. The guest may rename it later.
+ */
+async function takeOwnersName(did: string | undefined, ownersName: string): Promise<void> {
+  const devices = useDevicesStore()
+  const device = did ? devices.byDid(did) : undefined
+  if (!device || !ownersName || device.dev_alias) return
+  try {
+    await updateBinding(device.did, { dev_alias: ownersName })
+    device.dev_alias = ownersName
+  } catch {
+    // The device is shared all the same; it keeps the product's name.
+  }
+}
 
 /** Waiting for an answer: an unanswered invitation past its expiry is expired, not waiting. */
 export function isOpen(sharing: Sharing, nowMs = Date.now()): boolean {
@@ -88,7 +105,10 @@ export function useSharings() {
     reload,
     answer: async (sharing: Sharing, accept: boolean): Promise<void> => {
       await api.answerSharing(sharing.id, accept)
-      if (accept) await devices.load()
+      if (accept) {
+        await devices.load()
+        await takeOwnersName(sharing.did, sharing.dev_alias)
+      }
       await reload()
     },
     cancel: async (sharing: Sharing): Promise<void> => {
@@ -114,7 +134,9 @@ export function useSharingCode(code: string) {
       const before = new Set(devices.list.map((device) => device.did))
       await api.acceptSharingCode(code)
       await devices.load()
-      return devices.list.find((device) => !before.has(device.did))?.did
+      const added = devices.list.find((device) => !before.has(device.did))?.did
+      await takeOwnersName(added, info.value?.dev_alias ?? '')
+      return added
     },
   }
 }

@@ -2,9 +2,10 @@
 // What only an owner may do is checked here first, so a guest is refused by us and never reaches the cloud.
 import { Type } from 'typebox'
 import {
-  EmptyObject, Guest, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
+  EmptyObject, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
   SharingList, SharingQuery, SharingStatus, SharingType, type Sharing,
 } from '@shared/open-api'
+import { NamedGuest } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { Did, errorResponses as errors, type RouteScope } from './route-schemas'
@@ -99,11 +100,14 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     return {}
   })
 
-  app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(Guest), ...errors } } }, async (request) => {
+  // Guests who are our users and gave their WeChat nickname are listed by it, not by the cloud's masked name.
+  app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(NamedGuest), ...errors } } }, async (request) => {
     const { openid } = request
     const { did } = request.params
     await requireOwner(openid, did)
-    return accounts.withToken(openid, (token) => client.guests(token, did))
+    const guests = await accounts.withToken(openid, (token) => client.guests(token, did))
+    const nicknames = context.users.nicknamesByUid(guests.map((guest) => guest.uid))
+    return guests.map((guest) => (nicknames.has(guest.uid) ? { ...guest, nickname: nicknames.get(guest.uid) } : guest))
   })
 
   app.delete('/api/app/:did/bindings', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {
