@@ -169,13 +169,14 @@
     // Sharing: the page's card and which share items its menu shows, read by the "···" menu below (as WeChat's
     // own top-right menu does) and by tests through window.__sandboxWeChat.
     updateAppMessageShareData: function (args, done) {
-      shareCard = { title: args.title || '', desc: args.desc || '', link: args.link || '', imgUrl: args.imgUrl || '' }
-      var origin = location.origin
+      var card = { title: args.title || '', desc: args.desc || '', link: args.link || '', imgUrl: args.imgUrl || '' }
+      // WeChat takes only links of the page's own (JS-safe) domain.
       try {
-        if (new URL(shareCard.link).origin !== origin) return done({ err_msg: 'updateAppMessageShareData:fail, the link is not of this page\'s domain' })
+        if (new URL(card.link).origin !== location.origin) return done({ err_msg: 'updateAppMessageShareData:fail, the link is not of this page\'s domain' })
       } catch {
         return done({ err_msg: 'updateAppMessageShareData:fail, invalid link' })
       }
+      shareCard = card
       done({ err_msg: 'updateAppMessageShareData:ok' })
     },
     hideMenuItems: function (args, done) {
