@@ -1,6 +1,6 @@
 // Sharing a device and the message centre (seed 003), relayed by the BFF with Gizwits' paths and shapes.
-import type { MessageList, SharingCodeInfo, SharingCreated, SharingList, SharingQuery } from '@shared/open-api'
-import type { NamedGuest } from '@shared/api'
+import type { MessageList, SharingCodeInfo, SharingCreated, SharingQuery } from '@shared/open-api'
+import type { NamedGuest, NamedSharingList } from '@shared/api'
 import { http } from './http'
 
 const did$ = encodeURIComponent
@@ -13,8 +13,8 @@ export async function shareWithUser(did: string, uid: string, duration?: number)
   await http.post<SharingCreated>('/api/app/sharing', { type: 0, did, uid, duration })
 }
 
-export async function fetchSharings(query: SharingQuery): Promise<SharingList> {
-  return (await http.get<SharingList>('/api/app/sharing', { params: { limit: 100, skip: 0, ...query } })).data
+export async function fetchSharings(query: SharingQuery): Promise<NamedSharingList> {
+  return (await http.get<NamedSharingList>('/api/app/sharing', { params: { limit: 100, skip: 0, ...query } })).data
 }
 
 export async function cancelSharing(id: number): Promise<void> {

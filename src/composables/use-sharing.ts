@@ -2,6 +2,7 @@
 // scanned QR share. Each composable keeps its own lists and reloads them after a change; accepting a share or
 // handing a device over reloads the devices store, since the user's list changed.
 import { ref } from 'vue'
+import type { NamedGuest, NamedSharing } from '@shared/api'
 import { SharingStatus, type Guest, type Sharing, type SharingCodeInfo } from '@shared/open-api'
 import { updateBinding } from '@/api/binding'
 import * as api from '@/api/sharing'
@@ -24,6 +25,11 @@ async function takeOwnersName(did: string | undefined, ownersName: string): Prom
   }
 }
 
+/** The other party of an invitation as people know them: the owner's note, their WeChat nickname, the cloud's name. */
+export function partyName(sharing: NamedSharing): string {
+  return sharing.user_alias || sharing.nickname || sharing.username || ''
+}
+
 /** Waiting for an answer: an unanswered invitation past its expiry is expired, not waiting. */
 export function isOpen(sharing: Sharing, nowMs = Date.now()): boolean {
   return sharing.status === SharingStatus.WAITING && Date.parse(sharing.expired_at) > nowMs
@@ -37,8 +43,8 @@ export function stateKey(sharing: Sharing, nowMs = Date.now()): string {
 /** One device's sharing, as its owner manages it: guests, invitations, a QR, handing the device over. */
 export function useDeviceSharing(did: () => string) {
   const devices = useDevicesStore()
-  const guests = ref<Guest[]>([])
-  const sharings = ref<Sharing[]>([])
+  const guests = ref<NamedGuest[]>([])
+  const sharings = ref<NamedSharing[]>([])
   const loadError = ref('')
 
   async function reload(): Promise<void> {
@@ -83,8 +89,8 @@ export function useDeviceSharing(did: () => string) {
 /** Every invitation: the ones this user sent and the ones sent to them. */
 export function useSharings() {
   const devices = useDevicesStore()
-  const sent = ref<Sharing[]>([])
-  const received = ref<Sharing[]>([])
+  const sent = ref<NamedSharing[]>([])
+  const received = ref<NamedSharing[]>([])
   const problem = ref('')
 
   async function reload(): Promise<void> {

@@ -1,7 +1,7 @@
 // Shapes of the BFF's own routes (beyond the Open API paths it relays), shared by the BFF and the SPA.
 import { Type, type Static } from 'typebox'
 import { LABEL_SIG_PATTERN } from './device-label'
-import { Guest } from './open-api/sharing'
+import { Guest, Sharing, SharingList } from './open-api/sharing'
 
 export const Me = Type.Object({
   openid: Type.String(),
@@ -17,6 +17,15 @@ export type Me = Static<typeof Me>
  */
 export const NamedGuest = Type.Object({ ...Guest.properties, nickname: Type.Optional(Type.String({ maxLength: 64 })) })
 export type NamedGuest = Static<typeof NamedGuest>
+
+/**
+ * Invitations as the BFF lists them: each with the other party's WeChat nickname when they gave one (the guest on
+ * the owner's list, the owner on the guest's).
+ */
+export const NamedSharing = Type.Object({ ...Sharing.properties, nickname: Type.Optional(Type.String({ maxLength: 64 })) })
+export type NamedSharing = Static<typeof NamedSharing>
+export const NamedSharingList = Type.Object({ ...SharingList.properties, objects: Type.Array(NamedSharing) })
+export type NamedSharingList = Static<typeof NamedSharingList>
 
 /**
  * Error body of every BFF route. Open API failures keep Gizwits' fields; `message` is for the user,

@@ -38,6 +38,7 @@ describe('WeChat nicknames', () => {
     const owner = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
     const guest = await loginThroughSandbox(backend.bffUrl, SECOND_USER, '/', { userinfo: true })
     const guestUid = (await me(guest)).uid
+    const ownerUid = (await me(owner)).uid
     const created = await fetch(`${backend.bffUrl}/api/app/sharing`, { method: 'POST', headers: { ...backend.page(owner), 'content-type': 'application/json' }, body: JSON.stringify({ type: 1, did: LIVING_ROOM_AC }) })
     const { qr_content } = (await created.json()) as { qr_content: string }
     const code = /code=([0-9a-zA-Z]+)/.exec(qr_content)![1]
@@ -47,6 +48,15 @@ describe('WeChat nicknames', () => {
     const listed = guests.find((item) => item.uid === guestUid)!
     expect(listed.nickname).toBe('小红')
     expect(listed.username).toMatch(/\*{4}/)
+
+    // The invitations name the other party too: the guest on the owner's list, the owner on the guest's.
+    type Listed = { objects: Array<{ uid: string | null; nickname?: string; username: string | null }> }
+    const sent = (await (await fetch(`${backend.bffUrl}/api/app/sharing?sharing_type=0&did=${LIVING_ROOM_AC}`, { headers: { cookie: owner } })).json()) as Listed
+    expect(sent.objects.find((sharing) => sharing.uid === guestUid)?.nickname).toBe('小红')
+    const received = (await (await fetch(`${backend.bffUrl}/api/app/sharing?sharing_type=1`, { headers: { cookie: guest } })).json()) as Listed
+    const fromOwner = received.objects.find((sharing) => sharing.uid === ownerUid)
+    expect(fromOwner?.nickname).toBe('小明')
+    expect(fromOwner?.username).toMatch(/\*{4}/)
   })
 })
 

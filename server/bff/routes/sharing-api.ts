@@ -3,9 +3,9 @@
 import { Type } from 'typebox'
 import {
   EmptyObject, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
-  SharingList, SharingQuery, SharingStatus, SharingType, type Sharing,
+  SharingQuery, SharingStatus, SharingType, type Sharing,
 } from '@shared/open-api'
-import { NamedGuest } from '@shared/api'
+import { NamedGuest, NamedSharingList } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { Did, errorResponses as errors, type RouteScope } from './route-schemas'
@@ -46,9 +46,13 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     return reply.status(201).send(created)
   })
 
-  app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: SharingList, ...errors } } }, async (request) => {
+  // Each invitation names the other party (the guest for its owner, the owner for its guest) by the WeChat
+  // nickname they gave us, when they did.
+  app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: NamedSharingList, ...errors } } }, async (request) => {
     const { openid } = request
-    return accounts.withToken(openid, (token) => client.listSharings(token, request.query))
+    const list = await accounts.withToken(openid, (token) => client.listSharings(token, request.query))
+    const nicknames = context.users.nicknamesByUid(list.objects.flatMap((sharing) => (sharing.uid ? [sharing.uid] : [])))
+    return { ...list, objects: list.objects.map((sharing) => (sharing.uid && nicknames.has(sharing.uid) ? { ...sharing, nickname: nicknames.get(sharing.uid) } : sharing)) }
   })
 
   app.delete('/api/app/sharing/:id', { schema: { params: SharingId, response: { 200: SharingIdResult, ...errors } } }, async (request) => {
