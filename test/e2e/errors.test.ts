@@ -127,6 +127,7 @@ describe('errors a person understands', () => {
     await page.goto(`${stack.bffUrl}/`)
     await page.getByText('服务器太久没有响应').waitFor({ timeout: 20_000 })
     expect(hung.length).toBeGreaterThan(0)
+    await expect.poll(() => page.title()).toBe('加载失败')
     const retry = page.locator('[data-boot-retry]')
     expect(await retry.innerText()).toBe('重试')
     await screenshot(page, '124-hung-backend')
