@@ -7,9 +7,12 @@ import { router } from './router'
 import './theme.css'
 // Records the landing URL at boot: iOS WeChat signs wx.config against it.
 import './wechat/environment'
+import { installSharePolicy } from './wechat/route-share'
 
 applyToVant(currentLocale())
 document.documentElement.lang = currentLocale()
 // The page's title in the user's language (index.html carries the zh-CN one); pages may set their own.
 document.title = i18n.global.t('app.title')
+// Which pages WeChat's menu may share, and what (a private page's URL means nothing to its receiver).
+installSharePolicy(router)
 createApp(App).use(createPinia()).use(i18n).use(router).mount('#app')

@@ -5,7 +5,10 @@ export async function fetchMe(): Promise<Me> {
   return (await http.get<Me>('/api/me')).data
 }
 
-/** Leaves the SPA for the BFF's silent WeChat login, coming back to where the user was. */
-export function goToLogin(next = `${location.pathname}${location.search}`): void {
-  location.assign(`/auth/wechat/login?next=${encodeURIComponent(next)}`)
+/**
+ * Leaves the SPA for the BFF's WeChat login, coming back to where the user was. Silent (snsapi_base) unless
+ * `userinfo`: that asks WeChat for the nickname too, which only a user's tap may do.
+ */
+export function goToLogin(next = `${location.pathname}${location.search}`, { userinfo = false } = {}): void {
+  location.assign(`/auth/wechat/login?next=${encodeURIComponent(next)}${userinfo ? '&scope=userinfo' : ''}`)
 }

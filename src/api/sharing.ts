@@ -1,5 +1,6 @@
 // Sharing a device and the message centre (seed 003), relayed by the BFF with Gizwits' paths and shapes.
-import type { Guest, MessageList, SharingCodeInfo, SharingCreated, SharingList, SharingQuery } from '@shared/open-api'
+import type { MessageList, SharingCodeInfo, SharingCreated, SharingQuery } from '@shared/open-api'
+import type { NamedGuest, NamedSharingList } from '@shared/api'
 import { http } from './http'
 
 const did$ = encodeURIComponent
@@ -12,8 +13,8 @@ export async function shareWithUser(did: string, uid: string, duration?: number)
   await http.post<SharingCreated>('/api/app/sharing', { type: 0, did, uid, duration })
 }
 
-export async function fetchSharings(query: SharingQuery): Promise<SharingList> {
-  return (await http.get<SharingList>('/api/app/sharing', { params: { limit: 100, skip: 0, ...query } })).data
+export async function fetchSharings(query: SharingQuery): Promise<NamedSharingList> {
+  return (await http.get<NamedSharingList>('/api/app/sharing', { params: { limit: 100, skip: 0, ...query } })).data
 }
 
 export async function cancelSharing(id: number): Promise<void> {
@@ -40,8 +41,8 @@ export async function transferOwnership(did: string, uid: string): Promise<void>
   await http.post(`/api/app/sharing/${did$(did)}/transfer`, undefined, { params: { uid } })
 }
 
-export async function fetchGuests(did: string): Promise<Guest[]> {
-  return (await http.get<Guest[]>(`/api/app/${did$(did)}/bindings`)).data
+export async function fetchGuests(did: string): Promise<NamedGuest[]> {
+  return (await http.get<NamedGuest[]>(`/api/app/${did$(did)}/bindings`)).data
 }
 
 export async function removeGuest(did: string, uid: string): Promise<void> {

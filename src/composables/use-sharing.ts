@@ -2,10 +2,33 @@
 // scanned QR share. Each composable keeps its own lists and reloads them after a change; accepting a share or
 // handing a device over reloads the devices store, since the user's list changed.
 import { ref } from 'vue'
+import type { NamedGuest, NamedSharing } from '@shared/api'
 import { SharingStatus, type Guest, type Sharing, type SharingCodeInfo } from '@shared/open-api'
+import { updateBinding } from '@/api/binding'
 import * as api from '@/api/sharing'
 import { failureText } from '@/components/feedback'
 import { useDevicesStore } from '@/stores/devices'
+
+/**
+ * A guest's binding starts without a name, so the guest would see the product's ("空调") while the family calls it
+ * "客厅空调": take the owner's name for it, once, when the guest has not named it. The guest may rename it later.
+ */
+async function takeOwnersName(did: string | undefined, ownersName: string): Promise<void> {
+  const devices = useDevicesStore()
+  const device = did ? devices.byDid(did) : undefined
+  if (!device || !ownersName || device.dev_alias) return
+  try {
+    await updateBinding(device.did, { dev_alias: ownersName })
+    device.dev_alias = ownersName
+  } catch {
+    // The device is shared all the same; it keeps the product's name.
+  }
+}
+
+/** The other party of an invitation as people know them: the owner's note, their WeChat nickname, the cloud's name. */
+export function partyName(sharing: NamedSharing): string {
+  return sharing.user_alias || sharing.nickname || sharing.username || ''
+}
 
 /** Waiting for an answer: an unanswered invitation past its expiry is expired, not waiting. */
 export function isOpen(sharing: Sharing, nowMs = Date.now()): boolean {
@@ -20,8 +43,8 @@ export function stateKey(sharing: Sharing, nowMs = Date.now()): string {
 /** One device's sharing, as its owner manages it: guests, invitations, a QR, handing the device over. */
 export function useDeviceSharing(did: () => string) {
   const devices = useDevicesStore()
-  const guests = ref<Guest[]>([])
-  const sharings = ref<Sharing[]>([])
+  const guests = ref<NamedGuest[]>([])
+  const sharings = ref<NamedSharing[]>([])
   const loadError = ref('')
 
   async function reload(): Promise<void> {
@@ -66,8 +89,8 @@ export function useDeviceSharing(did: () => string) {
 /** Every invitation: the ones this user sent and the ones sent to them. */
 export function useSharings() {
   const devices = useDevicesStore()
-  const sent = ref<Sharing[]>([])
-  const received = ref<Sharing[]>([])
+  const sent = ref<NamedSharing[]>([])
+  const received = ref<NamedSharing[]>([])
   const problem = ref('')
 
   async function reload(): Promise<void> {
@@ -88,7 +111,10 @@ export function useSharings() {
     reload,
     answer: async (sharing: Sharing, accept: boolean): Promise<void> => {
       await api.answerSharing(sharing.id, accept)
-      if (accept) await devices.load()
+      if (accept) {
+        await devices.load()
+        await takeOwnersName(sharing.did, sharing.dev_alias)
+      }
       await reload()
     },
     cancel: async (sharing: Sharing): Promise<void> => {
@@ -114,7 +140,9 @@ export function useSharingCode(code: string) {
       const before = new Set(devices.list.map((device) => device.did))
       await api.acceptSharingCode(code)
       await devices.load()
-      return devices.list.find((device) => !before.has(device.did))?.did
+      const added = devices.list.find((device) => !before.has(device.did))?.did
+      await takeOwnersName(added, info.value?.dev_alias ?? '')
+      return added
     },
   }
 }

@@ -20,6 +20,8 @@ export interface PageSocketOptions {
 }
 
 const BACKOFF = { baseMs: 1000, capMs: 5000 }
+/** A handshake unanswered this long is dropped and retried like a closed socket: a hung one never closes by itself. */
+export const HANDSHAKE_TIMEOUT_MS = 8000
 
 export class PageSocket {
   private socket: WebSocket | null = null
@@ -28,6 +30,7 @@ export class PageSocket {
   private pingTimer: ReturnType<typeof setInterval> | undefined
   private pongTimer: ReturnType<typeof setTimeout> | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly options: PageSocketOptions) {}
 
@@ -53,6 +56,11 @@ export class PageSocket {
     if (this.stopped || this.isOpen) return
     clearTimeout(this.retryTimer)
     this.attempts = 0
+    // A handshake still pending (a hung backend or proxy) holds back the browser's next one to the same host: drop
+    // it first. Its close is ignored, since it is no longer the current socket.
+    const pending = this.socket
+    this.socket = null
+    pending?.close()
     this.open()
   }
 
@@ -66,7 +74,12 @@ export class PageSocket {
     const Impl = this.options.WebSocketImpl ?? WebSocket
     const socket = new Impl(this.options.url)
     this.socket = socket
+    clearTimeout(this.handshakeTimer)
+    this.handshakeTimer = setTimeout(() => {
+      if (this.socket === socket && socket.readyState === 0) socket.close()
+    }, HANDSHAKE_TIMEOUT_MS)
     socket.onopen = () => {
+      clearTimeout(this.handshakeTimer)
       this.attempts = 0
       this.startHeartbeat()
       this.options.onOpen()
@@ -103,6 +116,7 @@ export class PageSocket {
   }
 
   private clearTimers(): void {
+    clearTimeout(this.handshakeTimer)
     clearInterval(this.pingTimer)
     clearTimeout(this.pongTimer)
     clearTimeout(this.retryTimer)

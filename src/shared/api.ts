@@ -1,14 +1,31 @@
 // Shapes of the BFF's own routes (beyond the Open API paths it relays), shared by the BFF and the SPA.
 import { Type, type Static } from 'typebox'
 import { LABEL_SIG_PATTERN } from './device-label'
+import { Guest, Sharing, SharingList } from './open-api/sharing'
 
 export const Me = Type.Object({
   openid: Type.String(),
   uid: Type.String(),
-  /** Demo users carry a nickname on the sandbox; the real cloud knows none with snsapi_base. */
+  /** The WeChat nickname, once the user tapped something that asks for it (snsapi_userinfo); null before. */
   nickname: Type.Union([Type.String(), Type.Null()]),
 })
 export type Me = Static<typeof Me>
+
+/**
+ * A guest of a device as the BFF lists it: the cloud's fields, and the WeChat nickname the guest gave us when
+ * they are one of our users and chose to (the cloud itself knows only a masked user name).
+ */
+export const NamedGuest = Type.Object({ ...Guest.properties, nickname: Type.Optional(Type.String({ maxLength: 64 })) })
+export type NamedGuest = Static<typeof NamedGuest>
+
+/**
+ * Invitations as the BFF lists them: each with the other party's WeChat nickname when they gave one (the guest on
+ * the owner's list, the owner on the guest's).
+ */
+export const NamedSharing = Type.Object({ ...Sharing.properties, nickname: Type.Optional(Type.String({ maxLength: 64 })) })
+export type NamedSharing = Static<typeof NamedSharing>
+export const NamedSharingList = Type.Object({ ...SharingList.properties, objects: Type.Array(NamedSharing) })
+export type NamedSharingList = Static<typeof NamedSharingList>
 
 /**
  * Error body of every BFF route. Open API failures keep Gizwits' fields; `message` is for the user,

@@ -11,6 +11,14 @@ export const useSessionStore = defineStore('session', {
     error: null as ApiError | null,
   }),
   actions: {
+    /**
+     * Asks WeChat for the user's nickname (snsapi_userinfo), coming back to `next`. Only ever on a tap: asked on
+     * landing, WeChat would show its consent sheet or snapshot page before the app.
+     */
+    askNickname(next = `${location.pathname}${location.search}`): void {
+      this.status = 'redirecting'
+      goToLogin(next, { userinfo: true })
+    },
     async boot(): Promise<void> {
       this.status = 'booting'
       try {

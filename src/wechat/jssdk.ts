@@ -11,7 +11,7 @@ export class WeChatError extends Error {
   }
 }
 
-const JS_API_LIST = ['checkJsApi', 'scanQRCode', 'getNetworkType', 'closeWindow', 'configWXDeviceWiFi', 'openWXDeviceLib', 'startScanWXDevice', 'stopScanWXDevice', 'onScanWXDeviceResult', 'closeWXDeviceLib'] as const
+const JS_API_LIST = ['checkJsApi', 'scanQRCode', 'getNetworkType', 'closeWindow', 'configWXDeviceWiFi', 'openWXDeviceLib', 'startScanWXDevice', 'stopScanWXDevice', 'onScanWXDeviceResult', 'closeWXDeviceLib', 'updateAppMessageShareData', 'hideMenuItems', 'showMenuItems'] as const
 const READY_TIMEOUT_MS = 8000
 
 interface JssdkConfig { appId: string; timestamp: number; nonceStr: string; signature: string }

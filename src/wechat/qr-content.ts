@@ -12,6 +12,26 @@ export type QrMeaning =
   | { kind: 'unknown'; text: string }
 
 const PRODUCT_KEY = /^[0-9a-f]{32}$/i
+/** The path of the page that takes a share; a link to it is what every share QR and card carries. */
+export const SHARE_PATH = '/share'
+const SHARE_CODE = /^[0-9a-zA-Z]{8,64}$/
+
+/**
+ * The https link a share QR shows: WeChat's own 扫一扫 opens a link, while Gizwits' `type=share&code=…` is only a
+ * line of text there. The cloud's code stays inside the link, so the accept page takes it to the cloud unchanged.
+ */
+export function shareLink(gizwitsContent: string, origin = window.location.origin): string {
+  const meaning = readQrContent(gizwitsContent)
+  const code = meaning.kind === 'share' ? meaning.code : gizwitsContent
+  return `${origin}${SHARE_PATH}?code=${encodeURIComponent(code)}`
+}
+
+/** The code of a share in either form: our link, or Gizwits' own content (an older QR, another app's). */
+export function shareCodeOf(value: string): string | null {
+  const meaning = readQrContent(value)
+  if (meaning.kind === 'share') return meaning.code
+  return SHARE_CODE.test(value.trim()) ? value.trim() : null
+}
 /** Opaque, URL-safe and long: what the QR service's codes look like; anything shorter is not a device code. */
 const OPAQUE = /^[0-9A-Za-z_+/=-]{16,512}$/
 
@@ -26,6 +46,9 @@ export function readQrContent(text: string): QrMeaning {
     // not a URL
   }
   if (url) {
+    // Our share link, from any of our hosts: its path says what it is, the code is the cloud's.
+    const code = url.searchParams.get('code')
+    if (url.pathname === SHARE_PATH && code && SHARE_CODE.test(code)) return { kind: 'share', code }
     const productKey = url.searchParams.get('product_key')
     const did = url.searchParams.get('did')
     const passcode = url.searchParams.get('passcode')

@@ -131,7 +131,8 @@ describe('binding by label and sharing by QR', () => {
     const qr = owner.locator('[data-share-qr]')
     await qr.waitFor({ timeout: 10_000 })
     const content = (await qr.getAttribute('data-qr-content'))!
-    expect(content).toMatch(/^type=share&code=[0-9a-f]{32}$/)
+    // A link to our accept page, so WeChat's own 扫一扫 opens it; the cloud's code rides inside it.
+    expect(content).toMatch(new RegExp(`^${stack.bffUrl}/share\\?code=[0-9a-f]{32}$`))
     await expect.poll(() => owner.locator('[data-countdown]').innerText()).toMatch(/^1[45]:\d\d 后失效$/)
     await screenshot(owner, '34-share-qr')
 

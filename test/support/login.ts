@@ -14,8 +14,9 @@ function location(response: Response, base: string): string {
   return new URL(target, base).toString()
 }
 
-export async function loginThroughSandbox(bffUrl: string, openid: string, next = '/'): Promise<string> {
-  const start = `${bffUrl}/auth/wechat/login?next=${encodeURIComponent(next)}`
+/** `userinfo` logs in the way a tap on "use my WeChat nickname" does (snsapi_userinfo). */
+export async function loginThroughSandbox(bffUrl: string, openid: string, next = '/', { userinfo = false } = {}): Promise<string> {
+  const start = `${bffUrl}/auth/wechat/login?next=${encodeURIComponent(next)}${userinfo ? '&scope=userinfo' : ''}`
   const login = await fetch(start, { redirect: 'manual' })
   const bffCookies = cookiesFrom(login)
   const authorizeUrl = location(login, start)

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { currentLocale } from '@/i18n'
 import { backoffDelay } from '@shared/backoff'
-import { PageSocket } from '@/live/page-socket'
+import { HANDSHAKE_TIMEOUT_MS, PageSocket } from '@/live/page-socket'
 import { useCommandsStore } from '@/stores/commands'
 import { useLiveStore } from '@/stores/live'
 
@@ -56,6 +56,32 @@ describe('page socket', () => {
     })
     return { client, events }
   }
+
+  test('should drop a handshake that hangs and try again, as if it had closed', () => {
+    const { client, events } = socket({ random: () => 1 })
+    client.start()
+    const hung = FakeSocket.last()
+    vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS - 1)
+    expect(hung.readyState).toBe(0)
+    vi.advanceTimersByTime(1)
+    expect(hung.readyState).toBe(3)
+    expect(events.closed).toBe(1)
+    vi.advanceTimersByTime(1000)
+    expect(FakeSocket.instances).toHaveLength(2)
+  })
+
+  test('should drop a pending handshake when asked to reconnect now, so the new one is not held behind it', () => {
+    const { client, events } = socket()
+    client.start()
+    const pending = FakeSocket.last()
+    client.reconnectNow()
+    expect(pending.readyState).toBe(3)
+    expect(FakeSocket.instances).toHaveLength(2)
+    // The dropped one's close is not a close of the current socket.
+    expect(events.closed).toBe(0)
+    FakeSocket.last().open()
+    expect(events.opened).toBe(1)
+  })
 
   test('should pass frames on and swallow pongs', () => {
     const { client, events } = socket()

@@ -8,7 +8,7 @@ import type { Context } from '../context'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { SESSION_LIFETIME_S, SESSION_PURGE_INTERVAL_MS, startSessionPurge } from '../store/session-store'
 import { SPENT_CODE_CODES } from '../wechat/errors'
-import { authorizeUrl, exchangeCode, WeChatOauthError } from '../wechat/oauth-client'
+import { authorizeUrl, exchangeCode, fetchNickname, WeChatOauthError } from '../wechat/oauth-client'
 import type { RouteScope } from './route-schemas'
 
 const STATE_LIFETIME_S = 600
@@ -67,15 +67,19 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
 
   // These two querystrings stay open to extra parameters on purpose: WeChat appends its own to links opened from
   // chats and menus (from=, isappinstalled=), and a login must not fail on them. Nothing here is forwarded.
-  app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
-    const { next } = request.query
+  // `scope=userinfo` asks WeChat for the nickname too. Only a user's tap sends it: asked on landing, WeChat shows
+  // its consent sheet (or the snapshot page) before the app; the login itself never needs it.
+  app.get('/auth/wechat/login', {
+    schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })), scope: Type.Optional(Type.Literal('userinfo')) }) },
+  }, async (request, reply) => {
+    const { next, scope } = request.query
     const state = randomBytes(16).toString('hex')
     context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
       path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: STATE_LIFETIME_S,
     })
     const redirectUri = `${publicOrigin(context, request)}/auth/wechat/callback`
-    return reply.redirect(authorizeUrl(context.wechatOpenBase(request), context.config.wechat.appId, redirectUri, state), 302)
+    return reply.redirect(authorizeUrl(context.wechatOpenBase(request), context.config.wechat.appId, redirectUri, state, scope === 'userinfo' ? 'snsapi_userinfo' : 'snsapi_base'), 302)
   })
 
   app.get('/auth/wechat/callback', {
@@ -99,14 +103,25 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     if (!code) return errorPage(reply, request, 'oauth_failed')
 
     let openid: string
+    let userinfo: { accessToken: string } | null = null
     try {
-      openid = (await exchangeCode({ appId: context.config.wechat.appId, appSecret: context.config.wechat.appSecret, apiBase: context.config.wechat.apiBase }, code)).openid
+      const exchanged = await exchangeCode({ appId: context.config.wechat.appId, appSecret: context.config.wechat.appSecret, apiBase: context.config.wechat.apiBase }, code)
+      openid = exchanged.openid
+      if (exchanged.scope.split(',').includes('snsapi_userinfo') && exchanged.accessToken) userinfo = { accessToken: exchanged.accessToken }
     } catch (error) {
       request.log.warn({ err: error }, 'WeChat code exchange failed')
       const expired = error instanceof WeChatOauthError && SPENT_CODE_CODES.has(error.errcode)
       return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
     }
     context.users.ensure(openid)
+    if (userinfo) {
+      // The nickname is a courtesy: without it the login still succeeds, and the user may ask again.
+      try {
+        context.users.saveNickname(openid, await fetchNickname({ apiBase: context.config.wechat.apiBase }, userinfo.accessToken, openid))
+      } catch (error) {
+        request.log.warn({ err: error }, 'WeChat userinfo failed')
+      }
+    }
     try {
       await context.accounts.credentials(openid, { fresh: true })
     } catch (error) {

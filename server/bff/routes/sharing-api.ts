@@ -2,9 +2,10 @@
 // What only an owner may do is checked here first, so a guest is refused by us and never reaches the cloud.
 import { Type } from 'typebox'
 import {
-  EmptyObject, Guest, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
-  SharingList, SharingQuery, SharingStatus, SharingType, type Sharing,
+  EmptyObject, MessageList, MessagesQuery, SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult,
+  SharingQuery, SharingStatus, SharingType, type Sharing,
 } from '@shared/open-api'
+import { NamedGuest, NamedSharingList } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { Did, errorResponses as errors, type RouteScope } from './route-schemas'
@@ -45,9 +46,13 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     return reply.status(201).send(created)
   })
 
-  app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: SharingList, ...errors } } }, async (request) => {
+  // Each invitation names the other party (the guest for its owner, the owner for its guest) by the WeChat
+  // nickname they gave us, when they did.
+  app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: NamedSharingList, ...errors } } }, async (request) => {
     const { openid } = request
-    return accounts.withToken(openid, (token) => client.listSharings(token, request.query))
+    const list = await accounts.withToken(openid, (token) => client.listSharings(token, request.query))
+    const nicknames = context.users.nicknamesByUid(list.objects.flatMap((sharing) => (sharing.uid ? [sharing.uid] : [])))
+    return { ...list, objects: list.objects.map((sharing) => (sharing.uid && nicknames.has(sharing.uid) ? { ...sharing, nickname: nicknames.get(sharing.uid) } : sharing)) }
   })
 
   app.delete('/api/app/sharing/:id', { schema: { params: SharingId, response: { 200: SharingIdResult, ...errors } } }, async (request) => {
@@ -99,11 +104,14 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     return {}
   })
 
-  app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(Guest), ...errors } } }, async (request) => {
+  // Guests who are our users and gave their WeChat nickname are listed by it, not by the cloud's masked name.
+  app.get('/api/app/:did/bindings', { schema: { params: Did, response: { 200: Type.Array(NamedGuest), ...errors } } }, async (request) => {
     const { openid } = request
     const { did } = request.params
     await requireOwner(openid, did)
-    return accounts.withToken(openid, (token) => client.guests(token, did))
+    const guests = await accounts.withToken(openid, (token) => client.guests(token, did))
+    const nicknames = context.users.nicknamesByUid(guests.map((guest) => guest.uid))
+    return guests.map((guest) => (nicknames.has(guest.uid) ? { ...guest, nickname: nicknames.get(guest.uid) } : guest))
   })
 
   app.delete('/api/app/:did/bindings', { schema: { params: Did, querystring: GuestUid, response: { 200: EmptyObject, ...errors } } }, async (request) => {

@@ -8,7 +8,15 @@ export interface UserRepository {
   ensure: (openid: string) => void
   credentials: (openid: string) => GizwitsCredentials | null
   saveCredentials: (openid: string, credentials: GizwitsCredentials) => void
+  /** The WeChat nickname the user gave us (snsapi_userinfo), or null. */
+  nickname: (openid: string) => string | null
+  saveNickname: (openid: string, nickname: string) => void
+  /** Nicknames of our users by their Gizwits uid, for the uids that have one. */
+  nicknamesByUid: (uids: readonly string[]) => Map<string, string>
 }
+
+/** WeChat allows long nicknames with emoji; what we show is cut to this many characters. */
+export const MAX_NICKNAME_LENGTH = 32
 
 /**
  * With a DATA_KEY other than the one that sealed the stored tokens, they are dropped here (and a warning returned):
@@ -41,6 +49,23 @@ export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer,
     saveCredentials: (openid, credentials) => {
       db.prepare('INSERT INTO users (openid, gizwits_uid, gizwits_token_sealed, token_expire_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(openid) DO UPDATE SET gizwits_uid = excluded.gizwits_uid, gizwits_token_sealed = excluded.gizwits_token_sealed, token_expire_at = excluded.token_expire_at, updated_at = excluded.updated_at')
         .run(openid, credentials.uid, sealer.seal(credentials.token, openid), credentials.expireAt, now(), now())
+    },
+    nickname: (openid) => {
+      const row = db.prepare('SELECT nickname FROM users WHERE openid = ?').get(openid) as { nickname: string | null } | undefined
+      return row?.nickname ?? null
+    },
+    saveNickname: (openid, nickname) => {
+      // eslint-disable-next-line no-control-regex
+      const clean = [...nickname.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, MAX_NICKNAME_LENGTH).join('')
+      db.prepare('UPDATE users SET nickname = ?, updated_at = ? WHERE openid = ?').run(clean || null, now(), openid)
+    },
+    nicknamesByUid: (uids) => {
+      const found = new Map<string, string>()
+      const wanted = [...new Set(uids)].slice(0, 500)
+      if (wanted.length === 0) return found
+      const rows = db.prepare(`SELECT gizwits_uid, nickname FROM users WHERE nickname IS NOT NULL AND gizwits_uid IN (${wanted.map(() => '?').join(',')})`).all(...wanted) as Array<{ gizwits_uid: string; nickname: string }>
+      for (const row of rows) found.set(row.gizwits_uid, row.nickname)
+      return found
     },
   }
 }

@@ -166,6 +166,27 @@
     getNetworkType: function (args, done) {
       done({ err_msg: 'getNetworkType:ok', networkType: 'wifi' })
     },
+    // Sharing: the page's card and which share items its menu shows, read by the "···" menu below (as WeChat's
+    // own top-right menu does) and by tests through window.__sandboxWeChat.
+    updateAppMessageShareData: function (args, done) {
+      var card = { title: args.title || '', desc: args.desc || '', link: args.link || '', imgUrl: args.imgUrl || '' }
+      // WeChat takes only links of the page's own (JS-safe) domain.
+      try {
+        if (new URL(card.link).origin !== location.origin) return done({ err_msg: 'updateAppMessageShareData:fail, the link is not of this page\'s domain' })
+      } catch {
+        return done({ err_msg: 'updateAppMessageShareData:fail, invalid link' })
+      }
+      shareCard = card
+      done({ err_msg: 'updateAppMessageShareData:ok' })
+    },
+    hideMenuItems: function (args, done) {
+      ;(args.menuList || []).forEach(function (item) { hiddenItems[item] = true })
+      done({ err_msg: 'hideMenuItems:ok' })
+    },
+    showMenuItems: function (args, done) {
+      ;(args.menuList || []).forEach(function (item) { delete hiddenItems[item] })
+      done({ err_msg: 'showMenuItems:ok' })
+    },
     closeWindow: function (args, done) {
       done({ err_msg: 'closeWindow:ok' })
       document.body.innerHTML = '<p style="text-align:center;margin-top:40vh;color:#969799">页面已关闭（微信沙箱）</p>'
@@ -173,6 +194,74 @@
   }
 
   var listeners = {}
+  var shareCard = null
+  var hiddenItems = {}
+
+  // What "发送给朋友" would send now: the page's card, or WeChat's default (the page's URL and title); null when hidden.
+  function currentCard() {
+    if (hiddenItems['menuItem:share:appMessage']) return null
+    return shareCard || { title: document.title, desc: location.href.split('#')[0], link: location.href.split('#')[0], imgUrl: '', fallback: true }
+  }
+
+  // WeChat's top-right "···" menu lives outside the page; here it is a small handle on the right edge.
+  function openMenu() {
+    sheet('···', function (panel, close) {
+      var card = currentCard()
+      if (!card) {
+        var none = document.createElement('p')
+        none.setAttribute('data-share-hidden', '')
+        none.textContent = '此页面不可分享（分享项已隐藏）'
+        none.style.cssText = 'color:#969799;text-align:center;margin:8px 0'
+        panel.appendChild(none)
+      } else {
+        var preview = document.createElement('div')
+        preview.setAttribute('data-share-card', '')
+        preview.setAttribute('data-card-title', card.title)
+        preview.setAttribute('data-card-desc', card.desc)
+        preview.setAttribute('data-card-link', card.link)
+        preview.setAttribute('data-card-img', card.imgUrl)
+        preview.style.cssText = 'display:flex;gap:10px;align-items:center;padding:10px;border:1px solid #ebedf0;border-radius:8px;margin-bottom:8px'
+        if (card.imgUrl) {
+          var img = document.createElement('img')
+          img.src = card.imgUrl
+          img.alt = ''
+          img.style.cssText = 'width:48px;height:48px;border-radius:6px;flex:none'
+          preview.appendChild(img)
+        }
+        var text = document.createElement('div')
+        text.style.cssText = 'min-width:0'
+        var title = document.createElement('div')
+        title.textContent = card.title
+        title.style.cssText = 'font-weight:600'
+        var desc = document.createElement('div')
+        desc.textContent = card.desc
+        desc.style.cssText = 'color:#969799;font-size:13px;word-break:break-all'
+        text.appendChild(title)
+        text.appendChild(desc)
+        preview.appendChild(text)
+        panel.appendChild(preview)
+        panel.appendChild(button('发送给朋友（复制卡片链接）', function () {
+          if (navigator.clipboard) navigator.clipboard.writeText(card.link).catch(function () {})
+          close()
+        }, true))
+      }
+      panel.appendChild(button('取消', close))
+    })
+  }
+
+  function addMenuHandle() {
+    var handle = document.createElement('button')
+    handle.type = 'button'
+    handle.textContent = '···'
+    handle.setAttribute('data-sandbox-menu', '')
+    handle.setAttribute('aria-label', '微信菜单（沙箱）')
+    handle.style.cssText = 'position:fixed;right:0;top:45%;z-index:99998;padding:6px 4px;border:0;border-radius:8px 0 0 8px;background:rgba(0,0,0,.35);color:#fff;font-size:12px;writing-mode:vertical-rl'
+    handle.onclick = openMenu
+    document.body.appendChild(handle)
+  }
+  if (document.body) addMenuHandle()
+  else document.addEventListener('DOMContentLoaded', addMenuHandle)
+  window.__sandboxWeChat = { card: currentCard, openMenu: openMenu }
 
   // This browser is one phone: devices it sets up join its LAN, and only its LAN discovery finds them.
   function phoneId() {
