@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue'
 import { VantResolver } from '@vant/auto-import-resolver'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vitest/config'
+import { precompress } from './build/precompress'
 
 const bffPort = Number(process.env.PORT ?? 8080)
 
@@ -11,6 +12,8 @@ export default defineConfig({
     vue(),
     // Vant per component: each <van-*> tag imports only that component and its style.
     Components({ resolvers: [VantResolver()], dts: false }),
+    // Brotli and gzip copies of the assets, served as they are by the BFF (server/bff/app.ts).
+    precompress(),
   ],
   resolve: {
     alias: {

@@ -69,6 +69,9 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
   // chats and menus (from=, isappinstalled=), and a login must not fail on them. Nothing here is forwarded.
   app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
     const { next } = request.query
+    // The menu's links all come through here. A browser that still holds a valid session is already signed in as
+    // its WeChat user: going round WeChat's authorize page again would only cost two redirects and a Gizwits login.
+    if (await context.sessionOf(request)) return reply.redirect(safeNext(next), 302)
     const state = randomBytes(16).toString('hex')
     context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
