@@ -175,6 +175,34 @@ describe('a tap on a card', () => {
   })
 })
 
+describe('the last visit\'s list', () => {
+  test('should be painted before the BFF answers, then marked live by the socket\'s snapshot', async () => {
+    const { context, page } = await signedIn()
+    // The list is kept for the next visit a moment after it changed.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('h5.first-screen.v1') !== null), { timeout: 10_000 }).toBe(true)
+    const storageState = await context.storageState()
+    await context.close()
+
+    // The next visit, from a cold HTTP cache, with the BFF's answers to "who am I" and "which devices" held back.
+    const next = await newPhoneContext(browser, 'zh-CN', { storageState })
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await next.route(/\/api\/(me|app\/bindings)/, async (route: Route) => {
+      await held
+      await route.continue()
+    })
+    const again = await next.newPage()
+    await again.goto(`${stack.bffUrl}/`)
+    const cards = again.locator('[data-did]')
+    await cards.first().waitFor({ timeout: 20_000 })
+    expect(await cards.count()).toBe(devices.length)
+    await screenshot(again, 'native-list-from-last-visit')
+    release()
+    await again.locator('[data-did][data-live="true"]').first().waitFor({ timeout: 20_000 })
+    await next.close()
+  })
+})
+
 describe('pressed states', () => {
   test('should mark a card, a tab and a button under a finger', async () => {
     const { context, page } = await signedIn()
