@@ -3,6 +3,8 @@
 // authorize, the built assets go out compressed and cached for a year, a tap on a card shows the device page at
 // once (skeleton first, code fetched ahead), cards and buttons look pressed under a finger, and every page in
 // light and dark (screenshots in test-output/e2e/dark-*.png and light-*.png).
+// The functions run in the page carry the DOM's types:
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BoundDevice } from '@shared/open-api'
