@@ -28,6 +28,7 @@ import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
 import { decorateOpenid, registerSignedInScope } from './http/authentication'
+import { registerCompression } from './http/compression'
 import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
@@ -140,6 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerRequestGuards(app, config)
   await registerSecurityHeaders(app, config)
   await registerRateLimits(app, context, options.rateLimits)
+  registerCompression(app)
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))

@@ -17,7 +17,8 @@ export function useAfterFirstScreen(task: () => void): void {
     done = true
     stop()
     clearTimeout(timer)
-    task()
+    // After the frame that shows it: the screen is painted before anything else is asked for.
+    requestAnimationFrame(() => setTimeout(task, 0))
   }
   const shown = () =>
     location.pathname !== '/' ||

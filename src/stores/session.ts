@@ -24,8 +24,10 @@ export const useSessionStore = defineStore('session', {
       const first = this.me === null && this.status === 'booting'
       if (first) this.paintLastVisit()
       else this.status = 'booting'
-      // The list is what the first screen needs: ask now, in parallel with /api/me (a 401 there wins anyway).
+      // The list and the live socket are what the first screen needs: both start now, in parallel with /api/me
+      // (a 401 there wins anyway, and the socket is refused without a session just the same).
       if (devices.status !== 'ready') void devices.load()
+      live.connect()
       try {
         const me = await fetchMe()
         if (this.me && this.me.openid !== me.openid) this.forgetLastVisit()

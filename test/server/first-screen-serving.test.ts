@@ -56,6 +56,27 @@ describe('a menu link', () => {
   })
 })
 
+describe('what the BFF writes itself', () => {
+  test('should compress JSON and the page for a browser that accepts it, and leave small bodies alone', async () => {
+    const cookie = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
+    const { devices } = (await backend.app.inject({ url: '/api/app/bindings?limit=100', headers: { cookie } })).json() as { devices: Array<{ product_key: string }> }
+    const url = `/api/app/datapoint?product_key=${devices[0].product_key}`
+    const plain = await backend.app.inject({ url, headers: { cookie } })
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers.vary).toContain('accept-encoding')
+    const br = await backend.app.inject({ url, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } })
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2)
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString())).toEqual(plain.json())
+    const gz = await backend.app.inject({ url, headers: { cookie, 'accept-encoding': 'gzip' } })
+    expect(JSON.parse(gunzipSync(gz.rawPayload).toString())).toEqual(plain.json())
+
+    const small = await backend.app.inject({ url: '/api/me', headers: { cookie, 'accept-encoding': 'br' } })
+    expect(small.headers['content-encoding']).toBeUndefined()
+    expect(small.json()).toMatchObject({ openid: FIRST_USER })
+  })
+})
+
 describe('the built assets', () => {
   test('should go out as the copy the browser accepts, cached for a year', async () => {
     const br = await backend.app.inject({ url: `/assets/${ASSET}`, headers: { 'accept-encoding': 'gzip, deflate, br' } })
