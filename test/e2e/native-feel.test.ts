@@ -205,6 +205,25 @@ describe('the last visit\'s list', () => {
   })
 })
 
+describe('the cards\' space', () => {
+  test('should be the same for a skeleton, a card waiting for values and a card with them', async () => {
+    const { context, page } = await signedIn()
+    await page.locator('[data-did][data-live="true"]').first().waitFor({ timeout: 20_000 })
+    const cards = await page.locator('[data-did]').evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().height))
+    expect(new Set(cards).size, `one height for every card, offline ones included: ${cards.join(', ')}`).toBe(1)
+    // No stored list and the list held back: the skeletons hold the place.
+    const next = await newPhoneContext(browser, 'zh-CN', { storageState: { cookies: (await context.storageState()).cookies, origins: [] } })
+    await next.route(/\/api\/app\/bindings/, () => undefined)
+    const again = await next.newPage()
+    await again.goto(`${stack.bffUrl}/`)
+    await again.locator('.van-skeleton').first().waitFor({ timeout: 20_000 })
+    const skeletons = await again.locator('.list > .card').evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().height))
+    expect(new Set([...skeletons, cards[0]]).size).toBe(1)
+    await next.close()
+    await context.close()
+  })
+})
+
 describe('pressed states', () => {
   test('should mark a card, a tab and a button under a finger', async () => {
     const { context, page } = await signedIn()
