@@ -106,6 +106,7 @@ async function main(): Promise<void> {
 
     console.log(`first screen from a menu tap: returning user, cold HTTP cache, CPU ×${CPU_SLOWDOWN}, median of ${RUNS} runs`)
     let worstKb = 0
+    let worstOwnKb = 0
     const modes: Array<[string, BrowserContextOptions['storageState']]> = [['no stored list', cookiesOnly], ['stored list', withList]]
     for (const [mode, storageState] of modes) {
       for (const profile of PROFILES) {
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
         const card = median(runs.map((run) => run.cardMs))
         const kb = median(runs.map((run) => run.bytes)) / 1024
         worstKb = Math.max(worstKb, kb)
+        worstOwnKb = Math.max(worstOwnKb, median(runs.map((run) => run.bytes - run.standInBytes)) / 1024)
         const target = TARGET[profile.name as 'Slow 4G' | 'Fast 3G']
         console.log(
           `${mode.padEnd(14)} ${profile.name.padEnd(8)} (${profile.latencyMs} ms, ${(profile.downloadBps * 8 / 1e6).toFixed(1)} Mbps): first live card ${live} ms ` +
@@ -125,7 +127,11 @@ async function main(): Promise<void> {
         if (process.env.VERBOSE) console.log(`  requests: ${runs[0].hops.join(' | ')}`)
       }
     }
-    console.log(`bytes on the wire: ${worstKb.toFixed(1)} KB (target ≤ ${TARGET.kb} KB ${worstKb <= TARGET.kb ? 'met' : 'MISSED'})`)
+    // On a phone the WeChat client has its JS bridge built in: what the product itself sends is judged on its own.
+    console.log(
+      `bytes on the wire, worst case: ${worstKb.toFixed(1)} KB with the sandbox's bridge, ${worstOwnKb.toFixed(1)} KB the product's own ` +
+        `(target ≤ ${TARGET.kb} KB ${worstOwnKb <= TARGET.kb ? 'met' : 'MISSED'})`,
+    )
   } finally {
     await browser.close()
     await stack.stop()
