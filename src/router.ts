@@ -1,13 +1,15 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { LABEL_PATH } from '@shared/device-label'
 import DeviceListPage from './pages/DeviceListPage.vue'
+import DeviceRoute from './pages/device-route/DeviceRoute.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', name: 'devices', component: DeviceListPage },
     // Every other page is its own chunk: the first screen loads only the list.
-    { path: '/devices/:did', name: 'device', component: () => import('./pages/DevicePage.vue'), props: true },
+    // The device page draws its skeleton at once and loads its code behind it (pages/device-route/).
+    { path: '/devices/:did', name: 'device', component: DeviceRoute, props: true },
     { path: '/devices/:did/history', name: 'device-history', component: () => import('./pages/DeviceHistoryPage.vue'), props: true },
     { path: '/devices/:did/share', name: 'device-share', component: () => import('./pages/DeviceSharePage.vue'), props: true },
     { path: '/scan', name: 'scan', component: () => import('./pages/ScanPage.vue') },

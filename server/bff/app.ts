@@ -30,6 +30,7 @@ import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
 import { isDatabaseDamage, openDatabase, STORAGE_DAMAGED } from './store/database'
 import { decorateOpenid, registerSignedInScope } from './http/authentication'
+import { registerCompression } from './http/compression'
 import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerRequestGuards(app, config)
   await registerSecurityHeaders(app, config)
   await registerRateLimits(app, context, options.rateLimits)
+  registerCompression(app)
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorBody(error, localeFrom(request.headers['accept-language']))
@@ -188,13 +190,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       config.sandboxMode
         ? built.replace('<head>', () => `<head><script src="${escapeAttribute(`${context.wechatOpenBase(request)}/sandbox/wechat/bridge.js`)}" data-app-id="${escapeAttribute(config.wechat.appId)}"></script>`)
         : built
-    // Source maps are built for our own debugging (vite `sourcemap: 'hidden'`) and never served.
-    const servable = (path: string) => !path.endsWith('.map')
-    await app.register(fastifyStatic, { root: distDir, index: false, wildcard: false, maxAge: '1h', allowedPath: servable })
+    // Source maps are built for our own debugging (vite `sourcemap: 'hidden'`) and never served; the brotli and
+    // gzip copies (vite.config.ts's precompress plugin) are served in place of their file, never under their own name.
+    const servable = (path: string) => !/\.(map|br|gz)$/.test(path)
+    // Files under /assets carry a hash of their content in their name: a new build gives new names, so a browser
+    // may keep them for a year without asking again. The rest (favicon) may change under the same name.
+    const cacheFor = (path: string) => (path.startsWith(join(distDir, 'assets')) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
+    await app.register(fastifyStatic, {
+      root: distDir, index: false, wildcard: false, allowedPath: servable, globIgnore: ['**/*.map', '**/*.br', '**/*.gz'],
+      preCompressed: true, cacheControl: false, setHeaders: (reply, path) => void reply.header('cache-control', cacheFor(path)),
+    })
+    // Assets built after the BFF started (the static routes are listed once, at start).
     app.get('/assets/*', { schema: { params: Type.Object({ '*': Type.String() }) } }, (request, reply) => {
       const file = request.params['*']
       if (!servable(file)) return reply.callNotFound()
-      return reply.sendFile(file, join(distDir, 'assets'), { maxAge: '365d', immutable: true })
+      return reply.sendFile(file, join(distDir, 'assets'))
     })
     spaPage = indexHtml
   }

@@ -10,6 +10,8 @@ export function deviceName(device: BoundDevice): string {
   return device.dev_alias || device.remark || device.product_name || device.mac || device.did
 }
 
+let loading: Promise<void> | null = null
+
 export const useDevicesStore = defineStore('devices', {
   state: () => ({
     list: [] as BoundDevice[],
@@ -34,7 +36,12 @@ export const useDevicesStore = defineStore('devices', {
     },
   },
   actions: {
-    async load(): Promise<void> {
+    /** The list from the BFF; callers at boot and on the list page share one request rather than asking twice. */
+    load(): Promise<void> {
+      loading ??= this.fetchList().finally(() => (loading = null))
+      return loading
+    },
+    async fetchList(): Promise<void> {
       if (this.status !== 'ready') this.status = 'loading'
       try {
         this.list = await fetchBindings()
@@ -52,6 +59,19 @@ export const useDevicesStore = defineStore('devices', {
       const product = await fetchDatapoint(productKey)
       this.products[productKey] = product
       return product
+    },
+    /**
+     * Definitions painted from the last visit's cache are asked for again once the first screen is up, so a
+     * product the vendor changed is drawn from its new definition by the next render.
+     */
+    async refreshProducts(productKeys: string[]): Promise<void> {
+      await Promise.all(productKeys.map(async (key) => {
+        try {
+          this.products[key] = await fetchDatapoint(key)
+        } catch {
+          // The cached definition stays; the next visit asks again.
+        }
+      }))
     },
     attrOf(did: string, name: string): AttrItem | undefined {
       const device = this.byDid(did)

@@ -16,6 +16,11 @@ export interface LiveDevice {
   attrs: Attrs
   /** True once any value arrived (REST latest or a live report). */
   known: boolean
+  /**
+   * True once this page's socket has spoken for the device (its snapshot on subscribe, or any report since):
+   * until then what a card shows may be the last visit's (stores/first-screen-cache.ts).
+   */
+  reported?: boolean
 }
 
 let socket: PageSocket | null = null
@@ -96,11 +101,16 @@ export const useLiveStore = defineStore('live', {
           device.attrs = { ...device.attrs, ...frame.data.attrs }
           device.known = true
           device.online = true
+          device.reported = true
           return
         }
-        case 's2c_online_status':
-          this.ensure(frame.data.did).online = frame.data.online
+        case 's2c_online_status': {
+          const device = this.ensure(frame.data.did)
+          device.online = frame.data.online
+          // Online, its values are what makes it live (they follow in the snapshot or the cloud's answer).
+          if (!frame.data.online) device.reported = true
           return
+        }
         case 's2c_cloud_status':
           this.cloudUp = frame.data.connected
           return

@@ -1,14 +1,21 @@
 // Who is logged in. No session → the BFF's silent WeChat login; anything else → the boot error screen.
+// The first screen does not wait for the answer: the last visit's list (stores/first-screen-cache.ts) is painted
+// at once, and the list is asked for beside "who am I", not after it.
 import { defineStore } from 'pinia'
 import type { Me } from '@shared/api'
 import { ApiError } from '@/api/http'
 import { fetchMe, goToLogin } from '@/api/me'
+import { useDevicesStore } from './devices'
+import { clearFirstScreen, readFirstScreen, saveFirstScreenSoon, type FirstScreen } from './first-screen-cache'
+import { useLiveStore } from './live'
 
 export const useSessionStore = defineStore('session', {
   state: () => ({
     me: null as Me | null,
     status: 'booting' as 'booting' | 'ready' | 'redirecting' | 'error',
     error: null as ApiError | null,
+    /** Product keys whose definitions came from the cache, to be asked for again once the screen is up. */
+    cachedProducts: [] as string[],
   }),
   actions: {
     /**
@@ -20,9 +27,19 @@ export const useSessionStore = defineStore('session', {
       goToLogin(next, { userinfo: true })
     },
     async boot(): Promise<void> {
-      this.status = 'booting'
+      const devices = useDevicesStore()
+      const live = useLiveStore()
+      const first = this.me === null && this.status === 'booting'
+      if (first) this.paintLastVisit()
+      else this.status = 'booting'
+      // The list and the live socket are what the first screen needs: both start now, in parallel with /api/me
+      // (a 401 there wins anyway, and the socket is refused without a session just the same).
+      if (devices.status !== 'ready') void devices.load()
+      live.connect()
       try {
-        this.me = await fetchMe()
+        const me = await fetchMe()
+        if (this.me && this.me.openid !== me.openid) this.forgetLastVisit()
+        this.me = me
         this.status = 'ready'
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) {
@@ -33,6 +50,42 @@ export const useSessionStore = defineStore('session', {
         this.error = error instanceof ApiError ? error : new ApiError(0, null)
         this.status = 'error'
       }
+      if (first) {
+        const save = () => saveFirstScreenSoon(() => this.lastVisit())
+        devices.$subscribe(save)
+        live.$subscribe(save)
+      }
+    },
+    /** The cached screen into the stores, shown as ready while /api/me confirms who this is. */
+    paintLastVisit(): void {
+      const cached = readFirstScreen()
+      if (!cached) return
+      const devices = useDevicesStore()
+      const live = useLiveStore()
+      devices.list = cached.list
+      devices.products = cached.products
+      for (const device of cached.list) live.applyLatest(device.did, cached.attrs[device.did] ?? {})
+      this.cachedProducts = Object.keys(cached.products)
+      this.me = cached.me
+      this.status = 'ready'
+    },
+    /** Another user on this phone: nothing of the previous one stays on screen or in storage. */
+    forgetLastVisit(): void {
+      clearFirstScreen()
+      const devices = useDevicesStore()
+      const live = useLiveStore()
+      devices.list = []
+      devices.products = {}
+      live.devices = {}
+      this.cachedProducts = []
+      void devices.load()
+    },
+    lastVisit(): FirstScreen | null {
+      const devices = useDevicesStore()
+      const live = useLiveStore()
+      if (!this.me || devices.status !== 'ready') return null
+      const attrs = Object.fromEntries(devices.list.map((device) => [device.did, live.devices[device.did]?.attrs ?? {}]))
+      return { me: this.me, list: devices.list, products: devices.products, attrs }
     },
   },
 })

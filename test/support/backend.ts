@@ -42,7 +42,7 @@ export interface Backend {
   close: () => Promise<void>
 }
 
-export interface BackendOptions extends Pick<BuildOptions, 'logger' | 'rateLimits' | 'bindAttemptLimits' | 'relay' | 'onRoute'> {
+export interface BackendOptions extends Pick<BuildOptions, 'logger' | 'rateLimits' | 'bindAttemptLimits' | 'relay' | 'onRoute' | 'distDir'> {
   /** Settings over the defaults below; `WECHAT_AES_KEY: ''` runs the BFF without a key (plain-mode pushes). */
   env?: Record<string, string>
   /** Sandbox options over the test defaults (generated history, a quota). */

@@ -1,7 +1,7 @@
 // Debian's Chromium, headless, driven by playwright-core; never a downloaded browser.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'test-output', 'e2e')
 
@@ -22,8 +22,9 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A phone: 375×667 CSS pixels, touch, Chinese first. */
-export function newPhoneContext(browser: Browser, locale = 'zh-CN'): Promise<BrowserContext> {
+export function newPhoneContext(browser: Browser, locale = 'zh-CN', options: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
+    ...options,
     viewport: { width: 375, height: 667 },
     deviceScaleFactor: 2,
     isMobile: true,

@@ -191,9 +191,23 @@ describe('live store', () => {
     FakeSocket.last().receive({ cmd: 's2c_online_status', data: { did: 'a', passcode: 'x', mac: 'y', online: false } })
     expect(live.device('a').online).toBe(false)
     FakeSocket.last().receive({ cmd: 's2c_noti', data: { did: 'a', attrs: { set_temp: 20 } } })
-    expect(live.device('a')).toEqual({ online: true, attrs: { set_temp: 20 }, known: true })
+    expect(live.device('a')).toEqual({ online: true, attrs: { set_temp: 20 }, known: true, reported: true })
     FakeSocket.last().receive({ cmd: 's2c_cloud_status', data: { connected: false } })
     expect(live.linkDown).toBe(true)
+  })
+
+  test('should count a device as reported (its card live) once the socket gave its values, or said it is offline', () => {
+    const live = useLiveStore()
+    live.connect(Impl)
+    FakeSocket.last().open()
+    live.applyLatest('a', { set_temp: 18 })
+    expect(live.device('a').reported).toBeFalsy()
+    FakeSocket.last().receive({ cmd: 's2c_online_status', data: { did: 'a', passcode: 'x', mac: 'y', online: true } })
+    expect(live.device('a').reported, 'online, its values are still the old ones').toBeFalsy()
+    FakeSocket.last().receive({ cmd: 's2c_noti', data: { did: 'a', attrs: { set_temp: 20 } } })
+    expect(live.device('a').reported).toBe(true)
+    FakeSocket.last().receive({ cmd: 's2c_online_status', data: { did: 'b', passcode: 'x', mac: 'y', online: false } })
+    expect(live.device('b').reported).toBe(true)
   })
 
   test('should let live reports win over older REST values', () => {

@@ -73,6 +73,10 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })), scope: Type.Optional(Type.Literal('userinfo')) }) },
   }, async (request, reply) => {
     const { next, scope } = request.query
+    // The menu's links all come through here. A browser that still holds a valid session is already signed in as
+    // its WeChat user: going round WeChat's authorize page again would only cost two redirects and a Gizwits login.
+    // Asking for the nickname is the exception: that needs WeChat's consent, session or not.
+    if (scope !== 'userinfo' && (await context.sessionOf(request))) return reply.redirect(safeNext(next), 302)
     const state = randomBytes(16).toString('hex')
     context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
