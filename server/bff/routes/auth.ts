@@ -70,7 +70,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
   app.get('/auth/wechat/login', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2048 })) }) } }, async (request, reply) => {
     const { next } = request.query
     const state = randomBytes(16).toString('hex')
-    context.oauthStates.issue(state, STATE_LIFETIME_S)
+    await context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
       path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: STATE_LIFETIME_S,
     })
@@ -94,7 +94,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     }
     // The state must match this browser's cookie and be one we issued and nobody used yet: a copied cookie
     // cannot be replayed with a fresh code.
-    if (!state || !saved.state || saved.state !== state || !context.oauthStates.consume(state)) return errorPage(reply, request, 'oauth_state')
+    if (!state || !saved.state || saved.state !== state || !(await context.oauthStates.consume(state))) return errorPage(reply, request, 'oauth_state')
     // The user refused authorization (or WeChat sent no code).
     if (!code) return errorPage(reply, request, 'oauth_failed')
 
@@ -106,7 +106,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
       const expired = error instanceof WeChatOauthError && SPENT_CODE_CODES.has(error.errcode)
       return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
     }
-    context.users.ensure(openid)
+    await context.users.ensure(openid)
     try {
       await context.accounts.credentials(openid, { fresh: true })
     } catch (error) {

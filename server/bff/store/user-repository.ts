@@ -4,7 +4,17 @@ import type { TokenSealer } from './token-sealer'
 
 export interface GizwitsCredentials { uid: string; token: string; expireAt: number }
 
+/** SQLite answers at once, PostgreSQL (store/postgres.ts) with a promise: callers await either. */
+export type Awaitable<T> = T | Promise<T>
+
 export interface UserRepository {
+  ensure: (openid: string) => Awaitable<void>
+  credentials: (openid: string) => Awaitable<GizwitsCredentials | null>
+  saveCredentials: (openid: string, credentials: GizwitsCredentials) => Awaitable<void>
+}
+
+/** The embedded repository answers synchronously (the worker's tests and tools rely on it). */
+export interface SqliteUserRepository extends UserRepository {
   ensure: (openid: string) => void
   credentials: (openid: string) => GizwitsCredentials | null
   saveCredentials: (openid: string, credentials: GizwitsCredentials) => void
@@ -14,7 +24,7 @@ export interface UserRepository {
  * With a DATA_KEY other than the one that sealed the stored tokens, they are dropped here (and a warning returned):
  * each user's next request logs in to Gizwits again silently, which is also how the key is rotated.
  */
-export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer, warn: (message: string) => void = () => {}): UserRepository {
+export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer, warn: (message: string) => void = () => {}): SqliteUserRepository {
   const now = () => Math.floor(Date.now() / 1000)
   const stored = db.prepare("SELECT value FROM store_meta WHERE name = 'token_key_check'").get() as { value: string } | undefined
   if (stored?.value !== sealer.keyCheck) {
