@@ -43,6 +43,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Several BFF processes behind nginx on real Redis and PostgreSQL (test/support/cluster-services.ts).
+        test: { name: 'cluster', environment: 'node', include: ['test/cluster/**/*.test.ts'], testTimeout: 60000, hookTimeout: 120000, fileParallelism: false },
+      },
+      {
+        extends: true,
         test: { name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'], testTimeout: 60000, hookTimeout: 60000, fileParallelism: false },
       },
     ],
