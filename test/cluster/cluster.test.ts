@@ -135,3 +135,41 @@ describe('live state across BFFs', () => {
     }
   })
 })
+
+describe('shared services going away', () => {
+  test('should answer clearly while PostgreSQL is down and recover when it is back, without restarting the BFFs', async () => {
+    const cookie = await loginThroughSandbox(stack.nginx.url, await newSandboxUser(stack.sandboxUrl, '断库用户'))
+    await stack.postgres.halt()
+    try {
+      for (const base of stack.bffUrls) {
+        const during = await fetch(`${base}/api/me`, { headers: { cookie, 'accept-language': 'en' } })
+        expect(during.status).toBe(503)
+        expect(await during.json()).toMatchObject({ error_code: 'storage_unavailable', message: 'The service cannot reach its data store just now. Please try again shortly' })
+      }
+    } finally {
+      await stack.postgres.resume()
+    }
+    for (const base of stack.bffUrls) expect((await me(base, cookie)).status).toBe(200)
+  })
+
+  test('should keep everyone logged in across a Redis restart that loses all it held, and fetch the WeChat token once afterwards', async () => {
+    const cookie = await loginThroughSandbox(stack.nginx.url, await newSandboxUser(stack.sandboxUrl, '重启用户'))
+    const url = encodeURIComponent(`${stack.nginx.url}/`)
+    expect((await fetch(`${stack.bffUrls[0]}/api/wechat/jssdk-config?url=${url}`)).status).toBe(200)
+    await stack.redis.halt()
+    await stack.redis.resume()
+    const before = stack.wechatCalls.get('/cgi-bin/stable_token') ?? 0
+    // ioredis reconnects by itself; a request meeting the reconnect may get a 503, never a logout.
+    let statuses: number[] = []
+    for (let round = 0; round < 50; round++) {
+      statuses = await Promise.all(stack.bffUrls.map(async (base) => (await me(base, cookie)).status))
+      expect(statuses.every((status) => status === 200 || status === 503)).toBe(true)
+      if (statuses.every((status) => status === 200)) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(statuses).toEqual([200, 200])
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${stack.bffUrls[i % 2]}/api/wechat/jssdk-config?url=${url}`)))
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200))
+    expect((stack.wechatCalls.get('/cgi-bin/stable_token') ?? 0) - before).toBe(1)
+  })
+})

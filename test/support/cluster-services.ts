@@ -10,6 +10,8 @@ import { freePort } from './free-port'
 const root = join(import.meta.dirname, '..', '..')
 
 export interface Service { url: string; port: number; stop: () => Promise<void>; output: () => string }
+/** A service that can be taken away and brought back on the same port, as a restart or an outage does. */
+export interface Restartable extends Service { halt: () => Promise<void>; resume: () => Promise<void> }
 
 function missing(what: string, pkg: string): Error {
   return new Error(`${what} is not installed: the cluster tests need Debian's ${pkg} package (apt-get install -y ${pkg}; .ci/run installs it)`)
@@ -48,18 +50,24 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 }
 
-export async function startRedis(): Promise<Service> {
+/** Without persistence: a restart loses everything in it, the worst case the BFFs must survive. */
+export async function startRedis(): Promise<Restartable> {
   const binary = which('redis-server', ['/usr/bin/redis-server'])
   if (!binary) throw missing('redis-server', 'redis-server')
   const port = await freePort()
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = watch(child)
-  await waitFor('redis-server', () => output().includes('Ready to accept connections'), child, output)
-  return { url: `redis://127.0.0.1:${port}`, port, output, stop: () => stopChild(child) }
+  let child: ChildProcess
+  let output: () => string = () => ''
+  const start = async () => {
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    output = watch(child)
+    await waitFor('redis-server', () => output().includes('Ready to accept connections'), child, output)
+  }
+  await start()
+  return { url: `redis://127.0.0.1:${port}`, port, output: () => output(), stop: () => stopChild(child), halt: () => stopChild(child), resume: start }
 }
 
 /** PostgreSQL refuses to run as root: as root, the cluster's directory belongs to the postgres user and it runs as them. */
-export async function startPostgres(): Promise<Service & { restart: () => Promise<void> }> {
+export async function startPostgres(): Promise<Restartable> {
   const base = '/usr/lib/postgresql'
   const version = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a))[0] : undefined
   const bin = version ? join(base, version, 'bin') : null
@@ -81,6 +89,13 @@ export async function startPostgres(): Promise<Service & { restart: () => Promis
     output = watch(child)
     await waitFor('postgres', () => output().includes('database system is ready to accept connections'), child, output)
   }
+  // pg_ctl, because runuser does not pass every signal on to the server it started.
+  const halt = async () => {
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve))
+    const [command, args] = as(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w'])
+    spawnSync(command, args, { encoding: 'utf8' })
+    await Promise.race([exited, sleep(10_000)])
+  }
   await start()
   const [createCommand, createArgs] = as(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'h5', 'h5'])
   const created = spawnSync(createCommand, createArgs, { encoding: 'utf8' })
@@ -89,12 +104,11 @@ export async function startPostgres(): Promise<Service & { restart: () => Promis
     url: `postgres://h5@127.0.0.1:${port}/h5`,
     port,
     output: () => output(),
-    restart: async () => {
-      await stopChild(child, 'SIGINT')
-      await start()
-    },
+    // Fast shutdown: sessions are cut, as when the server goes away.
+    halt,
+    resume: start,
     stop: async () => {
-      await stopChild(child, 'SIGINT')
+      await halt()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
-import { startNginx, startPostgres, startRedis, type Service } from './cluster-services'
+import { startNginx, startPostgres, startRedis, type Restartable, type Service } from './cluster-services'
 import { freePort } from './free-port'
 import { waitUntilUp } from './wait-until-up'
 
@@ -59,8 +59,8 @@ async function countingProxy(target: string): Promise<{ url: string; counts: Map
 }
 
 export interface ClusterStack {
-  redis: Service
-  postgres: Service & { restart: () => Promise<void> }
+  redis: Restartable
+  postgres: Restartable
   sandboxUrl: string
   nginx: Service
   /** The BFFs' own addresses, bypassing nginx. */
