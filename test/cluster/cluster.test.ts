@@ -173,3 +173,50 @@ describe('shared services going away', () => {
     expect((stack.wechatCalls.get('/cgi-bin/stable_token') ?? 0) - before).toBe(1)
   })
 })
+
+// Last: it leaves one BFF running.
+describe('a BFF killed with SIGKILL', () => {
+  test('should let its pages reconnect through nginx to the survivor, resync, and learn truthfully what became of a command in flight', async () => {
+    const cookie = await loginThroughSandbox(stack.nginx.url, FIRST_USER)
+    const spread = await Promise.all(Array.from({ length: 10 }, () => subscribed(stack.nginx.url, cookie)))
+    const writer = await subscribed(stack.bffUrls[0], cookie)
+    const wanted = [18, 19, 27, 28].find((value) => value !== writer.setTemp)!
+    const closed = (recorder: FrameRecorder) => new Promise<'closed'>((resolve) => recorder.socket.once('close', () => resolve('closed')))
+    const writerClosed = closed(writer.page)
+    const spreadClosed = spread.map(({ page: opened }) => closed(opened))
+
+    writer.page.send({ cmd: 'c2s_write', req_sn: 1, id: 'failover-cmd-0001', data: { did: LIVING_ROOM_AC, attrs: { set_temp: wanted } } })
+    await stack.killBff(0)
+    expect(await writerClosed).toBe('closed')
+
+    // Which pages were on the dead BFF: theirs close, the others still answer.
+    const fates = await Promise.all(spread.map(async ({ page: opened }, index) => {
+      if (opened.socket.readyState !== opened.socket.OPEN) return 'closed'
+      opened.send({ cmd: 'c2s_command_status', data: { ids: ['failover-cmd-0001'] } })
+      return Promise.race([spreadClosed[index], opened.next(cmd('s2c_command_status'), 10_000).then(() => 'answered' as const)])
+    }))
+    expect(fates.every((fate) => fate === 'closed' || fate === 'answered')).toBe(true)
+
+    // Every page of the dead BFF, and the writer, come back through nginx (which skips the dead upstream) and resync.
+    const orphans = fates.filter((fate) => fate === 'closed').length + 1
+    const back = await Promise.all(Array.from({ length: orphans }, () => subscribed(stack.nginx.url, cookie)))
+    expect(back).toHaveLength(orphans)
+    const device = back[0].setTemp
+
+    // Still queued means the dead BFF had not sent it yet; once its write window has passed, the survivor reads
+    // such a row as expired (nobody will ever send it), so the page asks again until the verdict is final.
+    let state = 'queued'
+    for (let round = 0; round < 100 && state === 'queued'; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+      back[0].page.send({ cmd: 'c2s_command_status', data: { ids: ['failover-cmd-0001'] } })
+      const status = await back[0].page.next<{ data: { commands: Array<{ id: string; state: string }> } }>(cmd('s2c_command_status'), 5000)
+      state = status.data.commands[0].state
+    }
+    // Never silently lost: the journal in PostgreSQL gives a final verdict, and it matches the device. Unknown (the
+    // BFF died before recording it) and expired or failed are what the page shows as "not sent" (src/stores/commands.ts):
+    // the device is as it was. A confirmed one is what the device holds; a sent one is the device's to confirm.
+    expect(['sent', 'confirmed', 'expired', 'failed', 'unknown']).toContain(state)
+    if (state === 'expired' || state === 'failed' || state === 'unknown') expect(device).toBe(writer.setTemp)
+    if (state === 'confirmed') expect(device).toBe(wanted)
+  })
+})
