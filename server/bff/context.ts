@@ -22,7 +22,7 @@ import { JsapiTicketSource } from './wechat/jsapi-ticket'
 import { memoryTokenCache } from './wechat/token-cache'
 import { EMBEDDED, type ClusterState } from './cluster/cluster-state'
 import { redisAttemptCounter, redisOAuthStateStore, redisTokenCache } from './cluster/redis-state'
-import { pgCommandStore, pgSessionStore } from './store/postgres'
+import { pgCommandStore, pgPushStore, pgSessionStore } from './store/postgres'
 
 export interface Context {
   /** PostgreSQL, Redis and the cluster bus when configured; EMBEDDED otherwise. */
@@ -92,7 +92,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

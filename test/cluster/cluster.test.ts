@@ -2,12 +2,15 @@
 // a request or a page lands on, the user meets one service — one login, one set of limits, one WeChat token, and
 // the outcome of a command given on one instance told to the user's page on the other. Services missing from the
 // machine make these tests fail (cluster-services.ts), never skip.
+import { createHash } from 'node:crypto'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { FIRST_USER, FrameRecorder, LIVING_ROOM_AC, cmd } from '../support/backend'
 import { startClusterStack, type ClusterStack } from '../support/cluster-stack'
 import { loginThroughSandbox, newSandboxUser } from '../support/login'
 
+const PUSH_TOKEN = 'clusterPushToken42'
 const READ_LIMIT = 6
 const BIND_LIMIT = 3
 let stack: ClusterStack
@@ -19,6 +22,8 @@ beforeAll(async () => {
     env: {
       RATE_LIMITS: JSON.stringify({ read: { user: { max: READ_LIMIT, windowMs: 600_000 }, ip: { max: 100_000, windowMs: 60_000 } } }),
       BIND_LIMITS: JSON.stringify({ windowMs: 600_000, perUser: BIND_LIMIT, perDevice: 100 }),
+      // The push endpoint on, in plain mode (signature over token, timestamp and nonce).
+      WECHAT_TOKEN: PUSH_TOKEN,
     },
   })
 })
@@ -102,6 +107,28 @@ describe('WeChat tokens', () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200))
     expect((stack.wechatCalls.get('/cgi-bin/stable_token') ?? 0) - before.token).toBe(1)
     expect((stack.wechatCalls.get('/cgi-bin/ticket/getticket') ?? 0) - before.ticket).toBe(1)
+  })
+})
+
+describe('WeChat pushes', () => {
+  test('should handle a push once when WeChat\'s retry of it lands on the other BFF at the same moment', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const nonce = 'cluster-nonce-1'
+    const signature = createHash('sha1').update([PUSH_TOKEN, timestamp, nonce].sort().join('')).digest('hex')
+    const msgId = String(Date.now())
+    const xml = `<xml><ToUserName><![CDATA[gh_demo]]></ToUserName><FromUserName><![CDATA[${FIRST_USER}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[设备]]></Content><MsgId>${msgId}</MsgId></xml>`
+    const answers = await Promise.all(stack.bffUrls.map(async (base) => {
+      const answer = await fetch(`${base}/wechat/push?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
+      return { status: answer.status, text: await answer.text() }
+    }))
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200])
+    // One instance replies to the message; the other sees it taken and answers WeChat's "success" only.
+    expect(answers.map((answer) => (answer.text === 'success' ? 'retry' : 'handled')).sort()).toEqual(['handled', 'retry'])
+    const db = new pg.Client({ connectionString: stack.postgres.url })
+    await db.connect()
+    const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM wechat_events WHERE payload LIKE '%' || $1 || '%'", [msgId])
+    await db.end()
+    expect(Number(rows[0].count)).toBe(1)
   })
 })
 

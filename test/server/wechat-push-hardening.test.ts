@@ -20,6 +20,7 @@ import type { PushDeviceBinder } from '../../server/bff/wechat/device-binding'
 import { PushHandler } from '../../server/bff/wechat/push-handler'
 import { encryptedField, parsePushXml, PushXmlError, scanWork } from '../../server/bff/wechat/push-xml'
 import { FIRST_USER, body, startBackend, startTestSandbox, type Backend } from '../support/backend'
+import type { SqlitePushStore } from '../../server/bff/store/push-store'
 
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -107,7 +108,7 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  const events = () => (backend.context.pushes as SqlitePushStore).events()
 
   test('should refuse the hostile body before reading it when unsigned, and after one linear scan when signed wrongly', async () => {
     const hostile = `<xml>${'<a>'.repeat(21_000)}</xml>`
@@ -182,7 +183,7 @@ describe('/wechat/push without an AES key (plain mode)', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  const events = () => (backend.context.pushes as SqlitePushStore).events()
 
   test('should answer a text message in plain mode with a link into the app', async () => {
     const result = await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', mode: 'plain' })

@@ -5,6 +5,7 @@ import { DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../se
 import { MessageCrypto, MessageCryptoError } from '../../server/bff/wechat/message-crypto'
 import { buildXml, parsePushXml, pushKey, textReply } from '../../server/bff/wechat/push-xml'
 import { FIRST_USER, body, startBackend, type Backend } from '../support/backend'
+import type { SqlitePushStore } from '../../server/bff/store/push-store'
 
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
 
@@ -49,7 +50,7 @@ describe('/wechat/push', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  const events = () => (backend.context.pushes as SqlitePushStore).events()
 
   test('should prove it holds the token, and refuse a wrong signature', async () => {
     const now = String(Math.floor(Date.now() / 1000))

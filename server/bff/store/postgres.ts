@@ -1,5 +1,5 @@
 // PostgreSQL (DATABASE_URL) behind the same store interfaces as SQLite, for what several BFFs must share and keep:
-// users with their sealed Gizwits tokens, hashed sessions, the relay's command journal. Migrations are numbered
+// users with their sealed Gizwits tokens, hashed sessions, the relay's command journal, WeChat push dedup. Migrations are numbered
 // files in store/pg-migrations/, applied once under an advisory lock so BFFs starting together do not race.
 // Raw SQL stays in this folder, as with SQLite. The pool fails a query at once while the server is away (the
 // request answers 503, see app.ts) and reconnects by itself when it is back: no BFF restart needed.
@@ -13,6 +13,7 @@ import { sha256Hex } from './database'
 import { SESSION_LIFETIME_S, type SessionStore } from './session-store'
 import type { TokenSealer } from './token-sealer'
 import type { UserRepository } from './user-repository'
+import { PUSH_EVENTS_KEEP_S, PUSH_SEEN_KEEP_S, type KeptPushEvent, type PushStore } from './push-store'
 
 const MIGRATIONS = join(import.meta.dirname, 'pg-migrations')
 /** Any fixed number: the key of the advisory lock migrations run under. */
@@ -149,5 +150,50 @@ export function pgCommandStore(pool: pg.Pool): CommandStore {
     expireQueued: async (before = Date.now()) =>
       (await pool.query("UPDATE relay_commands SET state = 'expired', updated_at = $1 WHERE state = 'queued' AND created_at <= $2", [Date.now(), before])).rowCount ?? 0,
     purge: async (now = Date.now()) => (await pool.query('DELETE FROM relay_commands WHERE created_at < $1', [now - COMMAND_TTL_MS])).rowCount ?? 0,
+  }
+}
+
+/**
+ * As sqlitePushStore, in one transaction per push. Two instances handed the same push at once: the second one's
+ * insert waits on the first's key until it commits, then finds it taken — a retry, handled once.
+ */
+export function pgPushStore(pool: pg.Pool): PushStore {
+  return {
+    record: async (signed, row) => {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        if (signed) {
+          const claimed = await client.query('INSERT INTO wechat_push_nonces (timestamp, nonce, message_sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [signed.timestamp, signed.nonce, signed.messageSha256])
+          if (claimed.rowCount === 0) {
+            const { rows } = await client.query<{ message_sha256: string }>('SELECT message_sha256 FROM wechat_push_nonces WHERE timestamp = $1 AND nonce = $2', [signed.timestamp, signed.nonce])
+            if (rows[0]?.message_sha256 !== signed.messageSha256) {
+              await client.query('ROLLBACK')
+              return 'replayed'
+            }
+          }
+        }
+        const seen = await client.query('INSERT INTO wechat_push_seen (key, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [row.key, row.receivedAt])
+        if (seen.rowCount === 0) {
+          await client.query('COMMIT')
+          return 'retry'
+        }
+        await client.query('INSERT INTO wechat_events (openid, msg_type, event, event_key, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [row.openid, row.msgType, row.event, row.eventKey, row.payload, row.receivedAt])
+        await client.query('COMMIT')
+        return 'fresh'
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    events: async () => (await pool.query<KeptPushEvent>('SELECT openid, msg_type, event, event_key FROM wechat_events ORDER BY id')).rows,
+    sweep: async (nowS, nonceWindowS) => ({
+      nonces: (await pool.query('DELETE FROM wechat_push_nonces WHERE timestamp < $1', [nowS - nonceWindowS])).rowCount ?? 0,
+      seen: (await pool.query('DELETE FROM wechat_push_seen WHERE received_at < $1', [nowS - PUSH_SEEN_KEEP_S])).rowCount ?? 0,
+      events: (await pool.query('DELETE FROM wechat_events WHERE received_at < $1', [nowS - PUSH_EVENTS_KEEP_S])).rowCount ?? 0,
+    }),
   }
 }
