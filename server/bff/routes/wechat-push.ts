@@ -59,13 +59,16 @@ export async function wechatPushRoutes(app: RouteScope, context: Context, handle
 
   app.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_PUSH_BODY }, (_request, body, done) => done(null, body))
 
+  // Started synchronously (SQLite sweeps at once), finished whenever the store answers (PostgreSQL).
   const sweep = () => {
-    Promise.resolve()
-      .then(() => handler.store.sweep(nowS(), PUSH_TIMESTAMP_WINDOW_S))
-      .then((swept) => {
+    const failed = (error: unknown) => app.log.warn({ err: error }, 'expired WeChat push records not deleted')
+    try {
+      void Promise.resolve(handler.store.sweep(nowS(), PUSH_TIMESTAMP_WINDOW_S)).then((swept) => {
         if (swept.seen + swept.events > 0) app.log.info(swept, 'expired WeChat push records deleted')
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'expired WeChat push records not deleted'))
+      }, failed)
+    } catch (error) {
+      failed(error)
+    }
   }
   sweep()
   // unref: the sweep alone must not keep the process alive; cleared on close so no sweep runs on a closed database.
