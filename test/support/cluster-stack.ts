@@ -65,6 +65,8 @@ export interface ClusterStack {
   nginx: Service
   /** The BFFs' own addresses, bypassing nginx. */
   bffUrls: string[]
+  /** The BFF processes' ids (for their memory), null once killed. */
+  bffPids: () => Array<number | null>
   /** What the sandbox's WeChat API was asked, by path, through the counting pass-through. */
   wechatCalls: Map<string, number>
   killBff: (index: number, signal?: NodeJS.Signals) => Promise<void>
@@ -120,6 +122,7 @@ export async function startClusterStack({ bffs = 2, env = {}, nginxWorkerConnect
     return {
       redis, postgres, sandboxUrl, nginx,
       bffUrls: ports.map((port) => `http://127.0.0.1:${port}`),
+      bffPids: () => children.map((child) => (child && child.child.exitCode === null && child.child.signalCode === null ? child.child.pid ?? null : null)),
       wechatCalls: wechat.counts,
       killBff: async (index, signal = 'SIGKILL') => {
         const child = children[index]
