@@ -44,6 +44,11 @@ function precompress(): Plugin {
 }
 
 const bffPort = Number(process.env.PORT ?? 8080)
+/**
+ * The server tests run a second time on PostgreSQL (project server-pg), all but those about SQLite itself: its
+ * damaged or missing file, and its session purge read back from the file.
+ */
+const PG_SERVER_TESTS = ['test/server/**/*.test.ts', '!test/server/store-damage.test.ts', '!test/server/auth-session-purge.test.ts']
 
 export default defineConfig({
   plugins: [
@@ -81,6 +86,21 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'server', environment: 'node', include: ['test/server/**/*.test.ts', 'test/sandbox/**/*.test.ts'], testTimeout: 15000 },
+      },
+      {
+        extends: true,
+        // The server tests again with DATABASE_URL set: each startBackend() gets a PostgreSQL database of its own
+        // (test/support/backend.ts). Tests that open SQLite themselves still do (they test that engine).
+        test: {
+          name: 'server-pg', environment: 'node', testTimeout: 15000, hookTimeout: 60000,
+          include: PG_SERVER_TESTS,
+          globalSetup: ['test/support/postgres-global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        // Several BFF processes behind nginx on real Redis and PostgreSQL (test/support/cluster-services.ts).
+        test: { name: 'cluster', environment: 'node', include: ['test/cluster/**/*.test.ts'], testTimeout: 60000, hookTimeout: 120000, fileParallelism: false },
       },
       {
         extends: true,

@@ -34,6 +34,10 @@ import { registerCompression } from './http/compression'
 import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/rate-limits'
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
+import { isSharedStateUnavailable, openClusterState } from './cluster/cluster-state'
+
+/** The error code of answers given while PostgreSQL or Redis is away: the request may be repeated shortly. */
+export const STORAGE_UNAVAILABLE = 'storage_unavailable'
 
 export interface BuildOptions extends ContextOptions {
   /** Log requests (LOG=1); tests may give a stream to read the lines. */
@@ -86,6 +90,9 @@ function errorBody(error: unknown, locale: ReturnType<typeof localeFrom>): { sta
   if (isDatabaseDamage(error)) {
     return { status: 503, body: { error_code: STORAGE_DAMAGED, error_message: 'database unusable', detail_message: null, message: translate(locale, 'storage_damaged') } }
   }
+  if (isSharedStateUnavailable(error)) {
+    return { status: 503, body: { error_code: STORAGE_UNAVAILABLE, error_message: 'shared storage unavailable', detail_message: null, message: translate(locale, 'storage_unavailable') } }
+  }
   if (error instanceof GizwitsUnavailableError) {
     return { status: 503, body: { error_code: 'cloud_unavailable', error_message: 'cloud unavailable', detail_message: null, message: translate(locale, 'cloud_unavailable') } }
   }
@@ -135,7 +142,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
   const db = openDatabase(join(config.dataDir, 'app.db'))
-  const context = createContext(config, db, options)
+  const cluster = await openClusterState(config, (message) => console.warn(message)).catch((error: unknown) => {
+    db.close()
+    throw error
+  })
+  const context = createContext(config, db, options, cluster)
   if (options.onRoute) app.addHook('onRoute', options.onRoute)
 
   await app.register(cookie, { secret: config.sessionSecret })
@@ -222,6 +233,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', async () => {
     stopAlertBanner()
     context.hub.close()
+    await cluster.close()
     db.close()
   })
   return { app, context }

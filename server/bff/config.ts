@@ -26,6 +26,14 @@ export interface Config {
   labelKey: string | null
   /** pushToken and aesKey are the Official Account's server configuration; null turns the push endpoint off. */
   wechat: { appId: string; appSecret: string; openBase: string; apiBase: string; pushToken: string | null; aesKey: string | null }
+  /**
+   * Scale-out (README "Several BFFs"): PostgreSQL for sessions, users' sealed tokens and the command journal, and
+   * Redis for what is shared and short-lived. null = embedded (SQLite under DATA_DIR, state in this process).
+   */
+  databaseUrl: string | null
+  redisUrl: string | null
+  /** Names this process in the cluster (pub/sub skips its own messages); random when unset. */
+  instanceId: string
 }
 
 export class ConfigError extends Error {
@@ -91,6 +99,19 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries
 }
 
+function serviceUrl(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return null
+  let protocol = ''
+  try {
+    protocol = new URL(raw).protocol
+  } catch {
+    // reported below
+  }
+  if (!protocols.includes(protocol)) throw new ConfigError(name, `must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got a value that is not`)
+  return raw
+}
+
 /** Sandbox URLs are filled in by main.ts once the sandbox listens. */
 export function loadConfig(env: Env = process.env): Config {
   const bases = { GIZWITS_API_BASE: url(env, 'GIZWITS_API_BASE'), WECHAT_OPEN_BASE: url(env, 'WECHAT_OPEN_BASE'), WECHAT_API_BASE: url(env, 'WECHAT_API_BASE') }
@@ -144,6 +165,9 @@ export function loadConfig(env: Env = process.env): Config {
     labelKey,
     gizwits: { apiBase: bases.GIZWITS_API_BASE ?? '', appId, products: gizwitsProducts },
     wechat: { appId: wechatAppId, appSecret: wechatSecret, openBase: bases.WECHAT_OPEN_BASE ?? '', apiBase: bases.WECHAT_API_BASE ?? '', pushToken, aesKey },
+    databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    instanceId: env.INSTANCE_ID || randomBytes(6).toString('hex'),
   }
 }
 

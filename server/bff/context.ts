@@ -20,8 +20,13 @@ import { sqliteUserRepository, type UserRepository } from './store/user-reposito
 import { AccessTokenSource } from './wechat/access-token'
 import { JsapiTicketSource } from './wechat/jsapi-ticket'
 import { memoryTokenCache } from './wechat/token-cache'
+import { EMBEDDED, type ClusterState } from './cluster/cluster-state'
+import { redisAttemptCounter, redisOAuthStateStore, redisTokenCache } from './cluster/redis-state'
+import { pgCommandStore, pgPushStore, pgSessionStore } from './store/postgres'
 
 export interface Context {
+  /** PostgreSQL, Redis and the cluster bus when configured; EMBEDDED otherwise. */
+  cluster: ClusterState
   config: Config
   users: UserRepository
   sessions: SessionStore
@@ -49,26 +54,45 @@ export interface Context {
 
 export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions; bindAttemptLimits?: AttemptLimits }
 
-export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}): Context {
-  const users = sqliteUserRepository(db, tokenSealer(config.dataKey), (message) => console.warn(message))
-  const sessions = sqliteSessionStore(db)
-  const oauthStates = sqliteOAuthStateStore(db)
+/**
+ * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded. What
+ * stays in SQLite even then (push dedup and events, history and alert rules) is listed in README "Several BFFs".
+ */
+export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}, cluster: ClusterState = EMBEDDED): Context {
+  const { pool, redis, bus } = cluster
+  const users = cluster.users ?? sqliteUserRepository(db, tokenSealer(config.dataKey), (message) => console.warn(message))
+  const sessions = pool ? pgSessionStore(pool) : sqliteSessionStore(db)
+  const oauthStates = redis ? redisOAuthStateStore(redis) : sqliteOAuthStateStore(db)
   const storeHealth = new DatabaseHealth(db)
   const client = new OpenApiClient({ apiBase: config.gizwits.apiBase, appId: config.gizwits.appId })
   const accounts = new GizwitsAccounts(client, users)
   const access = new DeviceAccess(client, accounts, () => new Set(config.gizwits.products.keys()))
-  const bindingChanges = new BindingChanges(access)
-  const binding = new BindingGuard(client, accounts, bindingChanges, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits })
-  const hub = new UserHub({ config, client, accounts, access, bindingChanges, commands: sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs })
+  const bindingChanges = new BindingChanges(access, bus ? (event) => bus.publish(event) : undefined)
+  const counter = redis ? (windowMs: number) => redisAttemptCounter(redis, windowMs) : undefined
+  const binding = new BindingGuard(client, accounts, bindingChanges, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits, counter })
+  const hub = new UserHub({
+    config, client, accounts, access, bindingChanges, commands: pool ? pgCommandStore(pool) : sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs,
+    journalShared: pool !== null,
+    announce: bus ? (openid, id, state) => bus.publish({ kind: 'command', openid, id, state }) : undefined,
+    onStoreError: (error) => console.warn(`command journal: ${(error as Error).message}`),
+  })
+  // What the other instances did: their binding changes invalidate our caches, their command outcomes reach our pages.
+  bus?.onEvent((event) => {
+    if (event.kind === 'user_changed') access.forget(event.openid)
+    else if (event.kind === 'devices_changed') {
+      for (const did of event.dids) access.forgetDevice(did)
+      if (event.by !== undefined) access.forget(event.by)
+    } else hub.deliverCommandStatus(event.openid, [{ id: event.id, state: event.state }])
+  })
 
   // The API base is read per call: in sandbox mode main.ts fills it in once the sandbox listens.
   const wechatCredentials = { appId: config.wechat.appId, appSecret: config.wechat.appSecret, get apiBase() { return config.wechat.apiBase } }
-  const tokenCache = memoryTokenCache()
+  const tokenCache = redis ? redisTokenCache(redis) : memoryTokenCache()
   const accessToken = new AccessTokenSource(wechatCredentials, tokenCache)
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

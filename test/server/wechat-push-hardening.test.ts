@@ -107,7 +107,8 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
+  const events = async () => backend.context.pushes.events()
 
   test('should refuse the hostile body before reading it when unsigned, and after one linear scan when signed wrongly', async () => {
     const hostile = `<xml>${'<a>'.repeat(21_000)}</xml>`
@@ -127,22 +128,22 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
   })
 
   test('should refuse plain mode, and a signed push with encrypt_type dropped, when a key is configured', async () => {
-    const before = events().length
+    const before = (await events()).length
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', mode: 'plain' })).status).toBe(401)
     const ts = String(nowS())
     const plain = await xmlPost(`${backend.bffUrl}/wechat/push?signature=${sha1([DEMO_WECHAT_TOKEN, ts, 'n2'])}&timestamp=${ts}&nonce=n2`, textPush(FIRST_USER, '设备', 901))
     expect(plain.status).toBe(401)
-    expect(events().length).toBe(before)
+    expect((await events()).length).toBe(before)
   })
 
   test('should refuse pushes stamped outside ±300 s, and accept one inside it', async () => {
-    const before = events().length
+    const before = (await events()).length
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', timestamp: nowS() - 301 })).status).toBe(401)
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', timestamp: nowS() + 301 })).status).toBe(401)
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', timestamp: 978_307_200 })).status).toBe(401)
-    expect(events().length).toBe(before)
+    expect((await events()).length).toBe(before)
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', timestamp: nowS() - 200 })).status).toBe(200)
-    expect(events().length).toBe(before + 1)
+    expect((await events()).length).toBe(before + 1)
   })
 
   test('should refuse a stale verification request', async () => {
@@ -152,11 +153,11 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
   })
 
   test('should treat a retry with the same timestamp and nonce, re-encrypted, as the retry it is', async () => {
-    const before = events().length
+    const before = (await events()).length
     const retry = { openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_777, timestamp: nowS(), nonce: 'retry1' }
     expect((await push(retry)).raw).toBe('success')
     expect((await push(retry)).raw).toBe('success')
-    expect(events().length).toBe(before + 1)
+    expect((await events()).length).toBe(before + 1)
   })
 
   // Last in this block: the sandbox's clock only moves forward.
@@ -182,7 +183,8 @@ describe('/wechat/push without an AES key (plain mode)', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
+  const events = async () => backend.context.pushes.events()
 
   test('should answer a text message in plain mode with a link into the app', async () => {
     const result = await push({ openid: FIRST_USER, msg_type: 'text', content: '设备', mode: 'plain' })
@@ -194,18 +196,18 @@ describe('/wechat/push without an AES key (plain mode)', () => {
     const ts = nowS()
     const leaked = { timestamp: String(ts), nonce: 'leaked1', signature: sha1([DEMO_WECHAT_TOKEN, String(ts), 'leaked1']) }
     expect((await push({ openid: FIRST_USER, msg_type: 'text', content: '你好', mode: 'plain', timestamp: ts, nonce: 'leaked1' })).status).toBe(200)
-    const before = events().length
+    const before = (await events()).length
     const forged = await xmlPost(`${backend.bffUrl}/wechat/push?${new URLSearchParams(leaked)}`, textPush('o-attacker', '设备', 902))
     expect(forged.status).toBe(401)
-    expect(events().length).toBe(before)
-    expect(events()).not.toContainEqual(expect.objectContaining({ openid: 'o-attacker' }))
+    expect((await events()).length).toBe(before)
+    expect(await events()).not.toContainEqual(expect.objectContaining({ openid: 'o-attacker' }))
   })
 
   test('should refuse a push stamped 2001 however it is signed', async () => {
     const old = '978307200'
     const forged = await xmlPost(`${backend.bffUrl}/wechat/push?signature=${sha1([DEMO_WECHAT_TOKEN, old, 'n2001'])}&timestamp=${old}&nonce=n2001`, textPush('o-2001', '设备', 903))
     expect(forged.status).toBe(401)
-    expect(events()).not.toContainEqual(expect.objectContaining({ openid: 'o-2001' }))
+    expect(await events()).not.toContainEqual(expect.objectContaining({ openid: 'o-2001' }))
   })
 
   test('should let WeChat\'s retry (same triple, same body) through, handled once', async () => {
@@ -217,7 +219,7 @@ describe('/wechat/push without an AES key (plain mode)', () => {
     expect(await first.text()).toContain('我的设备')
     const again = await xmlPost(`${backend.bffUrl}/wechat/push?${query}`, xml)
     expect([again.status, await again.text()]).toEqual([200, 'success'])
-    expect(events().filter((event) => event.openid === 'o-retry')).toHaveLength(1)
+    expect((await events()).filter((event) => event.openid === 'o-retry')).toHaveLength(1)
   })
 })
 

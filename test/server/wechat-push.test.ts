@@ -49,7 +49,8 @@ describe('/wechat/push', () => {
 
   const push = (input: Record<string, unknown>) =>
     fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
-  const events = () => backend.context.pushes.events()
+  /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
+  const events = async () => backend.context.pushes.events()
 
   test('should prove it holds the token, and refuse a wrong signature', async () => {
     const now = String(Math.floor(Date.now() / 1000))
@@ -70,7 +71,7 @@ describe('/wechat/push', () => {
   test('should welcome a new follower and keep the scene of the QR they scanned', async () => {
     const result = await push({ openid: 'o-new-follower', msg_type: 'event', event: 'subscribe', event_key: 'qrscene_device42' })
     expect(result.reply).toContain('欢迎关注')
-    expect(events()).toContainEqual(expect.objectContaining({ openid: 'o-new-follower', event: 'subscribe', event_key: 'qrscene_device42' }))
+    expect(await events()).toContainEqual(expect.objectContaining({ openid: 'o-new-follower', event: 'subscribe', event_key: 'qrscene_device42' }))
   })
 
   test('should answer the menu\'s help button', async () => {
@@ -79,15 +80,15 @@ describe('/wechat/push', () => {
   })
 
   test('should handle a retried event once', async () => {
-    const before = events().length
+    const before = (await events()).length
     const first = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_123 })
     const retry = await push({ openid: FIRST_USER, msg_type: 'event', event: 'CLICK', event_key: 'DEVICES', create_time: 1_700_000_123 })
     expect([first.raw, retry.raw]).toEqual(['success', 'success'])
-    expect(events().length).toBe(before + 1)
+    expect((await events()).length).toBe(before + 1)
   })
 
   test('should refuse unsigned or forged pushes without any side effect', async () => {
-    const before = events().length
+    const before = (await events()).length
     const xml = '<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[设备]]></Content><MsgId>1</MsgId></xml>'
     const unsigned = await fetch(`${backend.bffUrl}/wechat/push`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
     expect(unsigned.status).toBe(401)
@@ -96,7 +97,7 @@ describe('/wechat/push', () => {
     expect(forged.status).toBe(401)
     const badAes = await fetch(`${backend.bffUrl}/wechat/push?encrypt_type=aes&timestamp=${now}&nonce=n&msg_signature=${sha1([DEMO_WECHAT_TOKEN, now, 'n', 'AAAA'])}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>' })
     expect(badAes.status).toBe(401)
-    expect(events().length).toBe(before)
+    expect((await events()).length).toBe(before)
   })
 })
 

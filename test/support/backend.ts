@@ -1,8 +1,11 @@
 // The sandbox and a BFF built from config, both listening on ephemeral ports, for server tests.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { inject } from 'vitest'
 import WebSocket from 'ws'
 import { buildApp, type BuildOptions } from '../../server/bff/app'
 import { loadConfig } from '../../server/bff/config'
@@ -49,9 +52,35 @@ export interface BackendOptions extends Pick<BuildOptions, 'logger' | 'rateLimit
   sandbox?: Partial<SandboxOptions>
 }
 
+/**
+ * Under the `server-pg` project (vite.config.ts) a fresh PostgreSQL database for this backend, so the same tests
+ * run on the second engine; elsewhere null (SQLite, as `npm start`).
+ */
+async function postgresForThisBackend(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const server = inject('h5PostgresUrl')
+  if (!server) return null
+  const name = `h5_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: server })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(server)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: server })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await client.end()
+    },
+  }
+}
+
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const sandbox = await startTestSandbox(options.sandbox)
   const dataDir = mkdtempSync(join(tmpdir(), 'h5-test-'))
+  const postgres = await postgresForThisBackend()
   const config = loadConfig({
     GIZWITS_API_BASE: sandbox.url,
     WECHAT_API_BASE: sandbox.url,
@@ -66,6 +95,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     LABEL_KEY: DEMO_LABEL_KEY,
     // Replaced by the real address once the BFF listens on its ephemeral port.
     PUBLIC_URL: 'http://127.0.0.1:1',
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...options.env,
   })
   const { env: _env, sandbox: _sandbox, ...buildOptions } = options
@@ -82,6 +112,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     close: async () => {
       await app.close()
       await sandbox.close()
+      await postgres?.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

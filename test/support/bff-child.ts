@@ -1,13 +1,17 @@
 // The BFF alone in its own process, configured from the environment as for the real clouds, with relay timings
-// from RELAY_OPTIONS (JSON): short heartbeats and deadlines for tests that freeze or kill processes.
+// from RELAY_OPTIONS (JSON): short heartbeats and deadlines for tests that freeze or kill processes; and, for the
+// cluster tests, small limits from RATE_LIMITS and BIND_LIMITS (JSON) so counting across BFFs shows in a few requests.
 import { join } from 'node:path'
 import { buildApp } from '../../server/bff/app'
 import { loadConfig } from '../../server/bff/config'
 import type { RelayOptions } from '../../server/bff/relay/user-hub'
+import type { BuildOptions } from '../../server/bff/app'
 
 const config = loadConfig()
 const relay = JSON.parse(process.env.RELAY_OPTIONS ?? '{}') as RelayOptions
-const { app } = await buildApp(config, { distDir: join(import.meta.dirname, 'no-dist'), relay, releaseAfterMs: 50 })
+const rateLimits = JSON.parse(process.env.RATE_LIMITS ?? '{}') as BuildOptions['rateLimits']
+const bindAttemptLimits = process.env.BIND_LIMITS ? (JSON.parse(process.env.BIND_LIMITS) as BuildOptions['bindAttemptLimits']) : undefined
+const { app } = await buildApp(config, { distDir: join(import.meta.dirname, 'no-dist'), relay, releaseAfterMs: 50, rateLimits, bindAttemptLimits })
 await app.listen({ port: config.port, host: config.host })
 console.log(`bff listening on ${config.port}`)
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)))

@@ -2,10 +2,14 @@
 // unbind, a transfer, a removed guest or an answered sharing through the routes, a WeChat push, or the cloud's own
 // s2c_binding_changed on the relay — says so here, and this decides what may no longer be believed: today the
 // access cache (gizwits/device-access.ts); whatever else comes to depend on bindings is told from here too.
+// With several BFFs, each change is also announced on the cluster bus (cluster/cluster-bus.ts), and the other
+// instances forget the same cached lists.
 import type { DeviceAccess } from './device-access'
 
+export type BindingChangeEvent = { kind: 'user_changed'; openid: string } | { kind: 'devices_changed'; dids: string[]; by?: string }
+
 export class BindingChanges {
-  constructor(private readonly access: DeviceAccess) {}
+  constructor(private readonly access: DeviceAccess, private readonly announce?: (event: BindingChangeEvent) => void) {}
 
   /**
    * This user's own bindings changed: a device bound, a binding's alias or remark edited, a sharing created,
@@ -13,6 +17,7 @@ export class BindingChanges {
    */
   userChanged(openid: string): void {
     this.access.forget(openid)
+    this.announce?.({ kind: 'user_changed', openid })
   }
 
   /**
@@ -23,5 +28,6 @@ export class BindingChanges {
   devicesChanged(dids: readonly string[], by?: string): void {
     for (const did of dids) this.access.forgetDevice(did)
     if (by !== undefined) this.access.forget(by)
+    this.announce?.({ kind: 'devices_changed', dids: [...dids], by })
   }
 }

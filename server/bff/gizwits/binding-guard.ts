@@ -39,8 +39,18 @@ export interface AttemptLimits {
 
 export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = { windowMs: 15 * 60_000, perUser: 10, perDevice: 5 }
 
-/** Refused attempts in a sliding window, in memory (a shared store can stand behind the same two calls later). */
-export class FailureCounter {
+/**
+ * Refused attempts in a sliding window. In memory for one BFF; with several, Redis (cluster/redis-state.ts) stands
+ * behind the same three calls so a guesser gains nothing by spreading attempts over the instances.
+ */
+export interface AttemptCounter {
+  count: (key: string) => number | Promise<number>
+  /** Milliseconds until the oldest failure of this key leaves the window. */
+  retryAfterMs: (key: string) => number | Promise<number>
+  record: (key: string) => void | Promise<void>
+}
+
+export class FailureCounter implements AttemptCounter {
   private readonly failures = new Map<string, number[]>()
 
   constructor(private readonly windowMs: number, private readonly maxKeys = 100_000) {}
@@ -72,15 +82,15 @@ export class FailureCounter {
 export interface LabelProof { productKey: string; mac: string; sig: string }
 
 export class BindingGuard {
-  private readonly counter: FailureCounter
+  private readonly counter: AttemptCounter
 
   constructor(
     private readonly client: OpenApiClient,
     private readonly accounts: GizwitsAccounts,
     private readonly changes: BindingChanges,
-    private readonly settings: { productSecrets: Map<string, string>; labelKey: string | null; limits?: AttemptLimits },
+    private readonly settings: { productSecrets: Map<string, string>; labelKey: string | null; limits?: AttemptLimits; counter?: (windowMs: number) => AttemptCounter },
   ) {
-    this.counter = new FailureCounter(this.limits.windowMs)
+    this.counter = settings.counter?.(this.limits.windowMs) ?? new FailureCounter(this.limits.windowMs)
   }
 
   private get limits(): AttemptLimits {
@@ -105,7 +115,7 @@ export class BindingGuard {
     const result = await this.attempt(openid, `did:${device.did}`, (token) => this.client.bindByPasscode(token, { devices: [device], set_owner: 1 }))
     // The cloud answers 201 with the did under `failed` when the passcode is wrong for a did it knows.
     if (!result.success.includes(device.did)) {
-      this.recordFailure(openid, `did:${device.did}`)
+      await this.recordFailure(openid, `did:${device.did}`)
       throw refused()
     }
     return result
@@ -120,8 +130,9 @@ export class BindingGuard {
   private async attempt<T>(openid: string, deviceKey: string, bind: (token: string) => Promise<T>): Promise<T> {
     const userKey = `user:${openid}`
     const { perUser, perDevice } = this.limits
-    if (this.counter.count(userKey) >= perUser || this.counter.count(deviceKey) >= perDevice) {
-      const waitMs = Math.max(this.counter.count(userKey) >= perUser ? this.counter.retryAfterMs(userKey) : 0, this.counter.count(deviceKey) >= perDevice ? this.counter.retryAfterMs(deviceKey) : 0)
+    const [userFailures, deviceFailures] = await Promise.all([this.counter.count(userKey), this.counter.count(deviceKey)])
+    if (userFailures >= perUser || deviceFailures >= perDevice) {
+      const waitMs = Math.max(userFailures >= perUser ? await this.counter.retryAfterMs(userKey) : 0, deviceFailures >= perDevice ? await this.counter.retryAfterMs(deviceKey) : 0)
       throw new ApiError(429, BindErrorCode.TOO_MANY_ATTEMPTS, 'bind_attempts_exceeded', { minutes: Math.max(1, Math.ceil(waitMs / 60_000)) })
     }
     try {
@@ -131,14 +142,13 @@ export class BindingGuard {
     } catch (error) {
       const isRefusal = (error instanceof ApiError && error.code === BindErrorCode.REFUSED) || (error instanceof GizwitsApiError && REFUSALS.has(error.code))
       if (!isRefusal) throw error
-      this.recordFailure(openid, deviceKey)
+      await this.recordFailure(openid, deviceKey)
       throw refused()
     }
   }
 
-  private recordFailure(openid: string, deviceKey: string): void {
-    this.counter.record(`user:${openid}`)
-    this.counter.record(deviceKey)
+  private async recordFailure(openid: string, deviceKey: string): Promise<void> {
+    await Promise.all([this.counter.record(`user:${openid}`), this.counter.record(deviceKey)])
   }
 }
 

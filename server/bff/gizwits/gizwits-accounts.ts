@@ -12,7 +12,7 @@ export class GizwitsAccounts {
   constructor(private readonly client: OpenApiClient, private readonly users: UserRepository) {}
 
   async credentials(openid: string, { fresh = false } = {}): Promise<GizwitsCredentials> {
-    const stored = this.users.credentials(openid)
+    const stored = await this.users.credentials(openid)
     if (!fresh && stored && stored.expireAt - REFRESH_MARGIN_S > Date.now() / 1000) return stored
     return this.login(openid)
   }
@@ -22,9 +22,9 @@ export class GizwitsAccounts {
     if (!pending) {
       pending = this.client
         .createAnonymousUser(openid)
-        .then((token) => {
+        .then(async (token) => {
           const credentials = { uid: token.uid, token: token.token, expireAt: token.expire_at }
-          this.users.saveCredentials(openid, credentials)
+          await this.users.saveCredentials(openid, credentials)
           return credentials
         })
         .finally(() => this.logins.delete(openid))

@@ -47,7 +47,9 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
 type Check = (request: FastifyRequest) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttlInSeconds?: number }>
 
 export async function registerRateLimits(app: FastifyInstance, context: Context, overrides: Partial<Record<LimitGroup, LimitPolicy>> = {}): Promise<void> {
-  await app.register(rateLimit, { global: false, cache: 20_000 })
+  // With Redis the counters are the cluster's: a client spreading requests over the BFFs meets the same limit.
+  const redis = context.cluster.redis
+  await app.register(rateLimit, { global: false, cache: 20_000, ...(redis ? { redis, nameSpace: 'h5:rate-limit:' } : {}) })
   const policies = { ...DEFAULT_LIMITS, ...overrides }
   const userKey = async (request: FastifyRequest) => (await context.sessionOf(request))?.openid ?? null
 

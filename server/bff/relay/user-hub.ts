@@ -13,7 +13,7 @@ import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { OpenApiClient } from '../gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { assertWritable } from '../gizwits/datapoint-check'
-import type { CommandStore, StoredCommand } from '../store/command-store'
+import type { CommandStore, StoredCommand, StoredCommandState } from '../store/command-store'
 import { CloudConnection, type CloudTiming } from './cloud-connection'
 import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
 
@@ -56,6 +56,15 @@ export interface UserHubOptions {
   relay?: RelayOptions
   /** How long the cloud socket stays after the user's last page leaves (a reload should not reconnect). */
   releaseAfterMs?: number
+  /**
+   * Told of every command outcome recorded here, after it is stored: with several BFFs the cluster bus
+   * (cluster/cluster-bus.ts) carries it to the user's pages on the other instances.
+   */
+  announce?: (openid: string, id: string, state: StoredCommandState) => void
+  /** The journal is shared with other BFFs (PostgreSQL): at start only rows older than a write's window are expired. */
+  journalShared?: boolean
+  /** Where a failed journal write is reported (it is not the page's fault, and must not crash the process). */
+  onStoreError?: (error: unknown) => void
 }
 
 export interface RelayOptions {
@@ -82,10 +91,29 @@ export class UserHub {
 
   constructor(private readonly options: UserHubOptions) {
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.relay?.limits }
-    // Whatever a previous process left queued was never sent: say so to anyone who asks.
-    options.commands.expireQueued()
-    options.commands.purge()
-    this.purgeTimer = setInterval(() => options.commands.purge(), PURGE_EVERY_MS).unref()
+    // Whatever a dead process left queued was never sent: say so to anyone who asks. With several BFFs on one
+    // database only rows older than a write's window, since a younger one may be another instance's live write
+    // (commandStatus reads one that outlived its window as expired).
+    const window = options.relay?.writeWindowMs ?? WRITE_WINDOW_MS
+    this.quietly(() => options.commands.expireQueued(options.journalShared ? Date.now() - window : undefined))
+    this.quietly(() => options.commands.purge())
+    this.purgeTimer = setInterval(() => this.quietly(() => options.commands.purge()), PURGE_EVERY_MS).unref()
+  }
+
+  private quietly(step: () => unknown): void {
+    Promise.resolve().then(step).catch((error: unknown) => this.options.onStoreError?.(error))
+  }
+
+  /** Stores a command's new state, then tells the cluster. */
+  private async record(openid: string, id: string, state: StoredCommandState): Promise<void> {
+    await this.options.commands.setState(openid, id, state)
+    this.options.announce?.(openid, id, state)
+  }
+
+  /** Outcomes recorded by another instance, for this user's pages here (the frame a page's own question gets). */
+  deliverCommandStatus(openid: string, commands: Array<{ id: string; state: CommandOutcome }>): void {
+    const link = this.links.get(openid)
+    if (link) this.broadcast(link.pages, { cmd: 's2c_command_status', data: { commands } })
   }
 
   /** Takes a token from the user's bucket (shared by all their pages); false when over the limit. */
@@ -182,13 +210,19 @@ export class UserHub {
     const key = `${openid}\u0000${id}`
     let answers: Answer[] = [{ page, reqSn: frame.req_sn }]
     if (id !== undefined) {
-      const { created, command } = commands.begin(openid, id, did)
-      if (!created) return this.answerRetry(openid, page, frame.req_sn, command)
+      // A retry of a command this process is still queueing joins it without asking the store.
+      const waiting = this.queued.get(key)
+      if (waiting) return void waiting.push(answers[0])
       this.queued.set(key, answers)
+      const { created, command } = await commands.begin(openid, id, did)
+      if (!created) {
+        this.queued.delete(key)
+        return this.answerRetry(openid, page, frame.req_sn, command)
+      }
     }
-    const finish = (state: 'failed' | 'expired', code: string, msg: (locale: PageClient['locale']) => string) => {
+    const finish = async (state: 'failed' | 'expired', code: string, msg: (locale: PageClient['locale']) => string) => {
       if (id !== undefined) {
-        commands.setState(openid, id, state)
+        await this.record(openid, id, state).catch((error: unknown) => this.options.onStoreError?.(error))
         answers = this.queued.get(key) ?? answers
         this.queued.delete(key)
       }
@@ -229,7 +263,9 @@ export class UserHub {
     if (!alive || link.cloud !== cloud || !cloud.connected) return expire()
     // Recorded as sent before it is: a crash in between leaves a row that claims no less than what may have happened.
     if (id !== undefined) {
-      commands.setState(openid, id, 'sent')
+      // A journal that cannot say "sent" (the database is away) means the write is not sent: the page hears it.
+      const stored = await this.record(openid, id, 'sent').then(() => true, (error: unknown) => (this.options.onStoreError?.(error), false))
+      if (!stored) return expire()
       answers = this.queued.get(key) ?? answers
       this.queued.delete(key)
     }
@@ -243,8 +279,14 @@ export class UserHub {
   }
 
   /** What became of these commands, by the ids the page gave them. */
-  commandStatus(openid: string, page: PageClient, ids: string[]): void {
-    const list = ids.map((id) => ({ id, state: (this.options.commands.get(openid, id)?.state ?? 'unknown') as CommandOutcome }))
+  async commandStatus(openid: string, page: PageClient, ids: string[]): Promise<void> {
+    const window = this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS
+    const list = await Promise.all(ids.map(async (id) => {
+      const command = await this.options.commands.get(openid, id)
+      // Queued past its window and queued nowhere here: its process died before sending it, so it never will be.
+      const dead = command?.state === 'queued' && !this.queued.has(`${openid}\u0000${id}`) && Date.now() - command.createdAt > window
+      return { id, state: (dead ? 'expired' : command?.state ?? 'unknown') as CommandOutcome }
+    }))
     send(page, { cmd: 's2c_command_status', data: { commands: list } })
   }
 
@@ -312,7 +354,7 @@ export class UserHub {
         const subscribers = link.subscribers.get(did) ?? new Set()
         const answering = frame.res_sn !== undefined ? link.pendingWrites.get(frame.res_sn) : undefined
         if (answering) link.pendingWrites.delete(frame.res_sn!)
-        if (answering?.id !== undefined) this.options.commands.setState(link.openid, answering.id, 'confirmed')
+        if (answering?.id !== undefined) this.quietly(() => this.record(link.openid, answering.id!, 'confirmed'))
         else if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
         const plain = JSON.stringify({ cmd: 's2c_noti', data: { did, attrs } } satisfies PageServerFrame)
         for (const page of subscribers) {
@@ -350,7 +392,8 @@ export class UserHub {
       if (pending.confirmed || pending.did !== did || pending.id === undefined) continue
       if (!Object.entries(pending.attrs).every(([name, value]) => name in attrs && JSON.stringify(attrs[name]) === JSON.stringify(value))) continue
       pending.confirmed = true
-      this.options.commands.setState(link.openid, pending.id, 'confirmed')
+      const id = pending.id
+      this.quietly(() => this.record(link.openid, id, 'confirmed'))
     }
   }
 

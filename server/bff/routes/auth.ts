@@ -78,7 +78,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     // Asking for the nickname is the exception: that needs WeChat's consent, session or not.
     if (scope !== 'userinfo' && (await context.sessionOf(request))) return reply.redirect(safeNext(next), 302)
     const state = randomBytes(16).toString('hex')
-    context.oauthStates.issue(state, STATE_LIFETIME_S)
+    await context.oauthStates.issue(state, STATE_LIFETIME_S)
     reply.setCookie(OAUTH_STATE_COOKIE, JSON.stringify({ state, next: safeNext(next) }), {
       path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: STATE_LIFETIME_S,
     })
@@ -102,7 +102,7 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
     }
     // The state must match this browser's cookie and be one we issued and nobody used yet: a copied cookie
     // cannot be replayed with a fresh code.
-    if (!state || !saved.state || saved.state !== state || !context.oauthStates.consume(state)) return errorPage(reply, request, 'oauth_state')
+    if (!state || !saved.state || saved.state !== state || !(await context.oauthStates.consume(state))) return errorPage(reply, request, 'oauth_state')
     // The user refused authorization (or WeChat sent no code).
     if (!code) return errorPage(reply, request, 'oauth_failed')
 
@@ -117,11 +117,11 @@ export async function authRoutes(app: RouteScope, context: Context): Promise<voi
       const expired = error instanceof WeChatOauthError && SPENT_CODE_CODES.has(error.errcode)
       return errorPage(reply, request, expired ? 'oauth_code' : 'oauth_failed')
     }
-    context.users.ensure(openid)
+    await context.users.ensure(openid)
     if (userinfo) {
       // The nickname is a courtesy: without it the login still succeeds, and the user may ask again.
       try {
-        context.users.saveNickname(openid, await fetchNickname({ apiBase: context.config.wechat.apiBase }, userinfo.accessToken, openid))
+        await context.users.saveNickname(openid, await fetchNickname({ apiBase: context.config.wechat.apiBase }, userinfo.accessToken, openid))
       } catch (error) {
         request.log.warn({ err: error }, 'WeChat userinfo failed')
       }

@@ -8,6 +8,6 @@ export async function meRoutes(app: RouteScope, context: Context): Promise<void>
   app.get('/api/me', { schema: { response: { 200: Me, 401: ApiErrorBody } } }, async (request) => {
     const { openid } = request
     const credentials = await context.accounts.credentials(openid)
-    return { openid, uid: credentials.uid, nickname: context.users.nickname(openid) }
+    return { openid, uid: credentials.uid, nickname: await context.users.nickname(openid) }
   })
 }

@@ -72,8 +72,8 @@ export async function pageSocketRoute(app: RouteScope, context: Context): Promis
         case 'ping': return page.send('{"cmd":"pong"}')
         case 'subscribe_req': return void context.hub.subscribe(user, page, [...new Set(frame.data.map((item) => item.did))]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
         case 'c2s_read': return context.hub.read(user, page, frame.data.did)
-        case 'c2s_write': return void context.hub.write(user, page, frame)
-        case 'c2s_command_status': return context.hub.commandStatus(user, page, [...new Set(frame.data.ids)])
+        case 'c2s_write': return void context.hub.write(user, page, frame).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
+        case 'c2s_command_status': return void context.hub.commandStatus(user, page, [...new Set(frame.data.ids)]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
       }
     }
     context.hub.attach(openid, page)

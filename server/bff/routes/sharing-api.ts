@@ -51,7 +51,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
   app.get('/api/app/sharing', { schema: { querystring: SharingQuery, response: { 200: NamedSharingList, ...errors } } }, async (request) => {
     const { openid } = request
     const list = await accounts.withToken(openid, (token) => client.listSharings(token, request.query))
-    const nicknames = context.users.nicknamesByUid(list.objects.flatMap((sharing) => (sharing.uid ? [sharing.uid] : [])))
+    const nicknames = await context.users.nicknamesByUid(list.objects.flatMap((sharing) => (sharing.uid ? [sharing.uid] : [])))
     return { ...list, objects: list.objects.map((sharing) => (sharing.uid && nicknames.has(sharing.uid) ? { ...sharing, nickname: nicknames.get(sharing.uid) } : sharing)) }
   })
 
@@ -110,7 +110,7 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
     const { did } = request.params
     await requireOwner(openid, did)
     const guests = await accounts.withToken(openid, (token) => client.guests(token, did))
-    const nicknames = context.users.nicknamesByUid(guests.map((guest) => guest.uid))
+    const nicknames = await context.users.nicknamesByUid(guests.map((guest) => guest.uid))
     return guests.map((guest) => (nicknames.has(guest.uid) ? { ...guest, nickname: nicknames.get(guest.uid) } : guest))
   })
 

@@ -59,12 +59,15 @@ export async function wechatPushRoutes(app: RouteScope, context: Context, handle
 
   app.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_PUSH_BODY }, (_request, body, done) => done(null, body))
 
+  // Started synchronously (SQLite sweeps at once), finished whenever the store answers (PostgreSQL).
   const sweep = () => {
+    const failed = (error: unknown) => app.log.warn({ err: error }, 'expired WeChat push records not deleted')
     try {
-      const swept = handler.store.sweep(nowS(), PUSH_TIMESTAMP_WINDOW_S)
-      if (swept.seen + swept.events > 0) app.log.info(swept, 'expired WeChat push records deleted')
+      void Promise.resolve(handler.store.sweep(nowS(), PUSH_TIMESTAMP_WINDOW_S)).then((swept) => {
+        if (swept.seen + swept.events > 0) app.log.info(swept, 'expired WeChat push records deleted')
+      }, failed)
     } catch (error) {
-      app.log.warn({ err: error }, 'expired WeChat push records not deleted')
+      failed(error)
     }
   }
   sweep()

@@ -11,21 +11,35 @@ export interface StoredCommand { id: string; did: string; state: StoredCommandSt
 /** How long a command's outcome can be asked about. */
 export const COMMAND_TTL_MS = 24 * 3600 * 1000
 
+type Awaitable<T> = T | Promise<T>
+
+/** SQLite answers at once, PostgreSQL (store/postgres.ts) with a promise: the relay awaits either. */
 export interface CommandStore {
   /** Records a new command as queued; returns the existing row instead when this user already used the id. */
+  begin: (openid: string, id: string, did: string) => Awaitable<{ created: boolean; command: StoredCommand }>
+  setState: (openid: string, id: string, state: StoredCommandState) => Awaitable<void>
+  get: (openid: string, id: string) => Awaitable<StoredCommand | null>
+  /**
+   * Called at start: commands left queued before `before` were never sent and never will be. Only rows older than
+   * a write's window: with several BFFs on one database, a younger queued row may be another instance's live write.
+   */
+  expireQueued: (before?: number) => Awaitable<number>
+  /** Forgets commands older than the TTL. */
+  purge: (now?: number) => Awaitable<number>
+}
+
+export interface SqliteCommandStore extends CommandStore {
   begin: (openid: string, id: string, did: string) => { created: boolean; command: StoredCommand }
   setState: (openid: string, id: string, state: StoredCommandState) => void
   get: (openid: string, id: string) => StoredCommand | null
-  /** Called once at start: commands a previous process left queued were never sent and never will be. */
-  expireQueued: () => number
-  /** Forgets commands older than the TTL. */
+  expireQueued: (before?: number) => number
   purge: (now?: number) => number
 }
 
 interface Row { id: string; did: string; state: StoredCommandState; created_at: number }
 const toCommand = (row: Row): StoredCommand => ({ id: row.id, did: row.did, state: row.state, createdAt: row.created_at })
 
-export function sqliteCommandStore(db: Database.Database): CommandStore {
+export function sqliteCommandStore(db: Database.Database): SqliteCommandStore {
   const insert = db.prepare("INSERT OR IGNORE INTO relay_commands (openid, id, did, state, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)")
   const select = db.prepare('SELECT id, did, state, created_at FROM relay_commands WHERE openid = ? AND id = ?')
   const update = db.prepare('UPDATE relay_commands SET state = ?, updated_at = ? WHERE openid = ? AND id = ?')
@@ -41,7 +55,7 @@ export function sqliteCommandStore(db: Database.Database): CommandStore {
     },
     setState: (openid, id, state) => void update.run(state, Date.now(), openid, id),
     get,
-    expireQueued: () => db.prepare("UPDATE relay_commands SET state = 'expired', updated_at = ? WHERE state = 'queued'").run(Date.now()).changes,
+    expireQueued: (before = Date.now()) => db.prepare("UPDATE relay_commands SET state = 'expired', updated_at = ? WHERE state = 'queued' AND created_at <= ?").run(Date.now(), before).changes,
     purge: (now = Date.now()) => db.prepare('DELETE FROM relay_commands WHERE created_at < ?').run(now - COMMAND_TTL_MS).changes,
   }
 }

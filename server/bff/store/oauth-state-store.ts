@@ -3,10 +3,11 @@
 import type Database from 'better-sqlite3'
 import { sha256Hex } from './database'
 
+/** SQLite answers at once; Redis (cluster/redis-state.ts) with a promise: callers await either. */
 export interface OAuthStateStore {
-  issue: (state: string, lifetimeS: number) => void
+  issue: (state: string, lifetimeS: number) => void | Promise<void>
   /** True the first time a live issued state is presented; false for unknown, used or expired ones. */
-  consume: (state: string) => boolean
+  consume: (state: string) => boolean | Promise<boolean>
 }
 
 export function sqliteOAuthStateStore(db: Database.Database): OAuthStateStore {

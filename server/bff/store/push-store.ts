@@ -23,15 +23,28 @@ export type PushRecordOutcome = 'fresh' | 'retry' | 'replayed'
 /** A kept event as the features that act on it read it. */
 export interface KeptPushEvent { openid: string; msg_type: string; event: string | null; event_key: string | null }
 
+type Awaitable<T> = T | Promise<T>
+export interface SweepCounts { nonces: number; seen: number; events: number }
+
+/**
+ * SQLite answers at once; PostgreSQL (store/postgres.ts) with a promise, shared by every BFF so a WeChat retry
+ * that lands on another instance is still a retry.
+ */
 export interface PushStore {
-  record: (signed: SignedNonce | null, event: PushEventRow) => PushRecordOutcome
+  record: (signed: SignedNonce | null, event: PushEventRow) => Awaitable<PushRecordOutcome>
   /** The events kept so far, oldest first. */
-  events: () => KeptPushEvent[]
+  events: () => Awaitable<KeptPushEvent[]>
   /** Deletes nonces whose timestamp left the window, dedup keys older than a day, events older than 30 days. */
-  sweep: (nowS: number, nonceWindowS: number) => { nonces: number; seen: number; events: number }
+  sweep: (nowS: number, nonceWindowS: number) => Awaitable<SweepCounts>
 }
 
-export function sqlitePushStore(db: Database.Database): PushStore {
+export interface SqlitePushStore extends PushStore {
+  record: (signed: SignedNonce | null, event: PushEventRow) => PushRecordOutcome
+  events: () => KeptPushEvent[]
+  sweep: (nowS: number, nonceWindowS: number) => SweepCounts
+}
+
+export function sqlitePushStore(db: Database.Database): SqlitePushStore {
   const claimNonce = db.prepare('INSERT OR IGNORE INTO wechat_push_nonces (timestamp, nonce, message_sha256) VALUES (?, ?, ?)')
   const nonceDigest = db.prepare('SELECT message_sha256 FROM wechat_push_nonces WHERE timestamp = ? AND nonce = ?').pluck()
   const markSeen = db.prepare('INSERT OR IGNORE INTO wechat_push_seen (key, received_at) VALUES (?, ?)')

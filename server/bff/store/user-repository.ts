@@ -4,15 +4,34 @@ import type { TokenSealer } from './token-sealer'
 
 export interface GizwitsCredentials { uid: string; token: string; expireAt: number }
 
+/** SQLite answers at once, PostgreSQL (store/postgres.ts) with a promise: callers await either. */
+export type Awaitable<T> = T | Promise<T>
+
 export interface UserRepository {
+  ensure: (openid: string) => Awaitable<void>
+  credentials: (openid: string) => Awaitable<GizwitsCredentials | null>
+  saveCredentials: (openid: string, credentials: GizwitsCredentials) => Awaitable<void>
+  /** The WeChat nickname the user gave us (snsapi_userinfo), or null. */
+  nickname: (openid: string) => Awaitable<string | null>
+  saveNickname: (openid: string, nickname: string) => Awaitable<void>
+  /** Nicknames of our users by their Gizwits uid, for the uids that have one. */
+  nicknamesByUid: (uids: readonly string[]) => Awaitable<Map<string, string>>
+}
+
+/** The embedded repository answers synchronously (the worker's tests and tools rely on it). */
+export interface SqliteUserRepository extends UserRepository {
   ensure: (openid: string) => void
   credentials: (openid: string) => GizwitsCredentials | null
   saveCredentials: (openid: string, credentials: GizwitsCredentials) => void
-  /** The WeChat nickname the user gave us (snsapi_userinfo), or null. */
   nickname: (openid: string) => string | null
   saveNickname: (openid: string, nickname: string) => void
-  /** Nicknames of our users by their Gizwits uid, for the uids that have one. */
   nicknamesByUid: (uids: readonly string[]) => Map<string, string>
+}
+
+/** What is kept of a nickname: no control characters, at most MAX_NICKNAME_LENGTH characters, null when empty. */
+export function cleanNickname(nickname: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  return [...nickname.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, MAX_NICKNAME_LENGTH).join('') || null
 }
 
 /** WeChat allows long nicknames with emoji; what we show is cut to this many characters. */
@@ -22,7 +41,7 @@ export const MAX_NICKNAME_LENGTH = 32
  * With a DATA_KEY other than the one that sealed the stored tokens, they are dropped here (and a warning returned):
  * each user's next request logs in to Gizwits again silently, which is also how the key is rotated.
  */
-export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer, warn: (message: string) => void = () => {}): UserRepository {
+export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer, warn: (message: string) => void = () => {}): SqliteUserRepository {
   const now = () => Math.floor(Date.now() / 1000)
   const stored = db.prepare("SELECT value FROM store_meta WHERE name = 'token_key_check'").get() as { value: string } | undefined
   if (stored?.value !== sealer.keyCheck) {
@@ -55,9 +74,7 @@ export function sqliteUserRepository(db: Database.Database, sealer: TokenSealer,
       return row?.nickname ?? null
     },
     saveNickname: (openid, nickname) => {
-      // eslint-disable-next-line no-control-regex
-      const clean = [...nickname.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, MAX_NICKNAME_LENGTH).join('')
-      db.prepare('UPDATE users SET nickname = ?, updated_at = ? WHERE openid = ?').run(clean || null, now(), openid)
+      db.prepare('UPDATE users SET nickname = ?, updated_at = ? WHERE openid = ?').run(cleanNickname(nickname), now(), openid)
     },
     nicknamesByUid: (uids) => {
       const found = new Map<string, string>()

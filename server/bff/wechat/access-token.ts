@@ -36,14 +36,18 @@ export class AccessTokenSource {
       if (!(error instanceof WeChatApiError) || !STALE_TOKEN_CODES.has(error.errcode)) throw error
       const cached = await this.cache.get(this.key)
       // Someone else already replaced it: use theirs instead of forcing (force_refresh is limited to 20 a day).
-      const fresh = cached && cached.value !== token ? cached.value : await this.fetch(true)
+      const fresh = cached && cached.value !== token ? cached.value : await this.fetch(true, token)
       return call(fresh)
     }
   }
 
-  private fetch(forceRefresh: boolean): Promise<string> {
+  /** `stale`: the token WeChat just refused; another instance's newer one is taken instead of forcing again. */
+  private fetch(forceRefresh: boolean, stale?: string): Promise<string> {
     if (!this.inFlight) {
-      this.inFlight = this.request(forceRefresh).finally(() => {
+      const { singleFlight } = this.cache
+      const usable = (cached: { value: string; expiresAt: number } | null) => cached !== null && cached.value !== stale && cached.expiresAt - REFRESH_MARGIN_MS > this.now()
+      const request = () => this.request(forceRefresh)
+      this.inFlight = (singleFlight ? singleFlight(this.key, usable, request) : request()).finally(() => {
         this.inFlight = null
       })
     }

@@ -45,12 +45,12 @@ export class PushDeviceBinder {
 
   async bind(openid: string, device: DeviceRef): Promise<BoundDevice> {
     if (!device.sig) throw new ApiError(400, BindErrorCode.REFUSED, 'bind_refused')
-    this.users.ensure(openid)
+    await this.users.ensure(openid)
     return this.guard.bindLabel(openid, { productKey: device.productKey, mac: device.mac, sig: device.sig })
   }
 
   async unbind(openid: string, device: DeviceRef): Promise<void> {
-    this.users.ensure(openid)
+    await this.users.ensure(openid)
     const devices = await this.access.devicesOf(openid, { refresh: true })
     const bound = devices.find((candidate) => candidate.product_key === device.productKey && candidate.mac === device.mac)
     if (!bound) return

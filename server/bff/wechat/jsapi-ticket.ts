@@ -30,12 +30,16 @@ export class JsapiTicketSource {
     if (force) this.lastForced = this.now()
     if (!force && cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.value
     if (!this.inFlight) {
-      this.inFlight = this.accessToken
+      const request = () => this.accessToken
         .withToken((token) => wechatCall<{ ticket: string; expires_in: number }>(`${this.apiBase()}/cgi-bin/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`))
         .then(async ({ ticket, expires_in: expiresIn }) => {
           await this.cache.set(key, { value: ticket, expiresAt: this.now() + expiresIn * 1000 })
           return ticket
         })
+      const stale = force ? cached?.value : undefined
+      const usable = (entry: { value: string; expiresAt: number } | null) => entry !== null && entry.value !== stale && entry.expiresAt - REFRESH_MARGIN_MS > this.now()
+      const { singleFlight } = this.cache
+      this.inFlight = (singleFlight ? singleFlight(key, usable, request) : request())
         .finally(() => {
           this.inFlight = null
         })

@@ -82,7 +82,7 @@ export class PushHandler {
 
   /** The passive reply (XML) or null for "success". A retry of a handled push returns null and does nothing. */
   async handle(push: PushFields, context: PushReplyContext): Promise<string | null> {
-    const recorded = this.store.record(context.signed ?? null, {
+    const recorded = await this.store.record(context.signed ?? null, {
       key: pushKey(push), openid: push.FromUserName ?? '', msgType: push.MsgType ?? '', event: push.Event ?? null, eventKey: push.EventKey ?? null,
       payload: JSON.stringify(push), receivedAt: context.nowS(),
     })
