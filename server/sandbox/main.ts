@@ -1,6 +1,6 @@
 // Runs the sandbox on its own: `npm run sandbox`.
 import { join } from 'node:path'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from './demo-defaults'
 import { startSandbox } from './sandbox'
 
@@ -32,5 +32,8 @@ const sandbox = await startSandbox({
   // SNoti on the real service's port by default.
   snotiPort: Number(env.SNOTI_PORT ?? 2017),
 })
-console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}; SNoti (TLS) on port ${sandbox.snoti.port}`)
+// This run's SNoti certificate (public, made at start), for a worker in another process: SNOTI_CA_FILE=<this file>.
+const snotiCa = join(dataDir, 'snoti-ca.crt')
+writeFileSync(snotiCa, sandbox.snoti.ca)
+console.log(`sandbox (Gizwits + WeChat stand-in) at ${sandbox.url}; SNoti (TLS) on port ${sandbox.snoti.port}, certificate in ${snotiCa}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sandbox.close().then(() => process.exit(0)))

@@ -2,9 +2,8 @@
 // every device of a product to the vendor's server, with the frames, queues and refusals described in
 // server/sandbox/snoti/README.md. It only listens to the World's events, so it sees exactly what devices report.
 import { createHash, randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import tls from 'node:tls'
+import { generate } from 'selfsigned'
 import type { Attrs, AttrValue } from '@shared/open-api'
 import { rejectValue } from '../device-rules'
 import type { SandboxProduct } from '../products/product'
@@ -117,7 +116,13 @@ function kv(attrs: Attrs): Record<string, number | string> {
 
 export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
   const { world } = options
-  const ca = readFileSync(join(import.meta.dirname, 'sandbox-snoti.crt'), 'utf8')
+  // A certificate made at each start, never kept in the repository: no private key is committed, and a consumer
+  // trusts exactly this run's (the sandbox hands it out as `ca`; Gizwits' real service has a public CA's).
+  const tlsIdentity = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec', algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+  })
+  const ca = tlsIdentity.cert
   const credentials = snotiCredentials(world.products.values())
   const queues = new Map<string, Queue>()
   const connections = new Set<Connection>()
@@ -330,7 +335,7 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
 
   const idleTimeoutMs = options.idleTimeoutMs ?? 6 * 60_000
   const server = tls.createServer({
-    key: readFileSync(join(import.meta.dirname, 'sandbox-snoti.key')),
+    key: tlsIdentity.private,
     cert: ca,
   }, (socket) => {
     const connection: Connection = { socket, loggedIn: false, prefetch: DEFAULT_PREFETCH, nextDeliveryId: 1, inflight: new Map(), queues: new Set() }
