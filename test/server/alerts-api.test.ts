@@ -2,14 +2,12 @@
 // same app.db from the sandbox's SNoti: a crossing reaches the open page as an `s2c_alert` frame (the banner) and
 // the user's alerts list, with 已恢复 on the recovery; read/unread; the 接收提醒 switch and quiet hours are the
 // user's own and need the device bound; a page of another user hears nothing.
-import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { AlertsResponse, AlertSettings } from '@shared/alerts'
-import { openDatabase } from '../../server/bff/store/database'
-import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
-import { startWorker, type EventWorker } from '../../server/worker/event-worker'
-import { cmd, FIRST_USER, FrameRecorder, json, SECOND_USER, startBackend, type Backend } from '../support/backend'
+import type { EventWorker } from '../../server/worker/event-worker'
+import { cmd, FIRST_USER, FrameRecorder, json, SECOND_USER, type Backend } from '../support/backend'
+import { startBackendWithWorker, type BackendWithWorker } from '../support/backend-with-worker'
 import { loginThroughSandbox } from '../support/login'
 
 const PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
@@ -19,26 +17,17 @@ let worker: EventWorker
 let owner: string
 let other: string
 
+let stack: BackendWithWorker | undefined
+
 beforeAll(async () => {
-  backend = await startBackend()
-  db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
-  worker = startWorker({
-    db,
-    snoti: { host: backend.sandbox.snoti.host, port: backend.sandbox.snoti.port, ca: backend.sandbox.snoti.ca, credentials: backend.sandbox.snoti.credentials, subkey: 'vendor_worker' },
-    gizwits: { apiBase: backend.sandbox.url, appId: DEMO_GIZWITS_APP_ID },
-    wechat: { apiBase: backend.sandbox.url, appId: DEMO_WECHAT_APP_ID, appSecret: DEMO_WECHAT_APP_SECRET, alertTemplateId: DEMO_ALERT_TEMPLATE_ID },
-    appUrl: backend.bffUrl,
-    log: () => {},
-  })
+  stack = await startBackendWithWorker()
+  ;({ backend, db, worker } = stack)
   owner = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
   other = await loginThroughSandbox(backend.bffUrl, SECOND_USER)
-  if (worker.client.state !== 'up') await new Promise<void>((resolve) => worker.client.listeners.add((state) => state === 'up' && resolve()))
 })
 
 afterAll(async () => {
-  worker?.stop()
-  db?.close()
-  await backend?.close()
+  await stack?.close()
 })
 
 const call = (method: string, path: string, cookie: string, body?: unknown) => fetch(`${backend.bffUrl}${path}`, {

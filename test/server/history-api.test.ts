@@ -1,43 +1,30 @@
 // The history read path and the owner's limit, through the BFF over HTTP with the vendor's worker filling the same
 // app.db from the sandbox's SNoti: schema-declared, behind the session, the binding and the owner's role checked.
-import { join } from 'node:path'
-import type Database from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { HistoryResponse } from '@shared/history'
-import { openDatabase } from '../../server/bff/store/database'
-import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import { ALERT_ATTR_AUTOMATIC, ALERT_ATTR_BOOL_EQUAL_ONLY, ALERT_RANGE_INVALID } from '../../server/bff/routes/history-api'
-import { startWorker, type EventWorker } from '../../server/worker/event-worker'
-import { FIRST_USER, SECOND_USER, startBackend, type Backend } from '../support/backend'
+import type { EventWorker } from '../../server/worker/event-worker'
+import { FIRST_USER, SECOND_USER, type Backend } from '../support/backend'
+import { startBackendWithWorker, type BackendWithWorker } from '../support/backend-with-worker'
 import { loginThroughSandbox } from '../support/login'
 
 const PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
 let backend: Backend
-let db: Database.Database
 let worker: EventWorker
 let owner: string
 let stranger: string
 
+let stack: BackendWithWorker | undefined
+
 beforeAll(async () => {
-  backend = await startBackend()
-  db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
-  worker = startWorker({
-    db,
-    snoti: { host: backend.sandbox.snoti.host, port: backend.sandbox.snoti.port, ca: backend.sandbox.snoti.ca, credentials: backend.sandbox.snoti.credentials, subkey: 'vendor_worker' },
-    gizwits: { apiBase: backend.sandbox.url, appId: DEMO_GIZWITS_APP_ID },
-    wechat: { apiBase: backend.sandbox.url, appId: DEMO_WECHAT_APP_ID, appSecret: DEMO_WECHAT_APP_SECRET, alertTemplateId: DEMO_ALERT_TEMPLATE_ID },
-    appUrl: backend.bffUrl,
-    log: () => {},
-  })
+  stack = await startBackendWithWorker()
+  ;({ backend, worker } = stack)
   owner = await loginThroughSandbox(backend.bffUrl, FIRST_USER)
   stranger = await loginThroughSandbox(backend.bffUrl, SECOND_USER)
-  if (worker.client.state !== 'up') await new Promise<void>((resolve) => worker.client.listeners.add((state) => state === 'up' && resolve()))
 })
 
 afterAll(async () => {
-  worker?.stop()
-  db?.close()
-  await backend?.close()
+  await stack?.close()
 })
 
 const get = (path: string, cookie: string, lang = 'zh-CN') => fetch(`${backend.bffUrl}${path}`, { headers: { ...backend.page(cookie), 'accept-language': lang } })

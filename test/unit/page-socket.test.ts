@@ -5,35 +5,7 @@ import { backoffDelay } from '@shared/backoff'
 import { HANDSHAKE_TIMEOUT_MS, PageSocket } from '@/live/page-socket'
 import { useCommandsStore } from '@/stores/commands'
 import { useLiveStore } from '@/stores/live'
-
-class FakeSocket {
-  static instances: FakeSocket[] = []
-  readyState = 0
-  sent: unknown[] = []
-  onopen: (() => void) | null = null
-  onmessage: ((event: { data: string }) => void) | null = null
-  onclose: (() => void) | null = null
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this)
-  }
-  send(text: string) {
-    this.sent.push(JSON.parse(text))
-  }
-  close() {
-    this.readyState = 3
-    this.onclose?.()
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.()
-  }
-  receive(frame: unknown) {
-    this.onmessage?.({ data: JSON.stringify(frame) })
-  }
-  static last(): FakeSocket {
-    return FakeSocket.instances[FakeSocket.instances.length - 1]
-  }
-}
+import { FakeSocket } from './fixtures/fake-socket'
 
 const Impl = FakeSocket as unknown as typeof WebSocket
 

@@ -1,0 +1,33 @@
+// The BFF and sandbox of startBackend, plus the vendor's worker consuming the sandbox's SNoti into the same app.db,
+// up and subscribed before the test starts: what tests of history, alerts and notices stand on.
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '../../server/bff/store/database'
+import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
+import { startWorker, type EventWorker } from '../../server/worker/event-worker'
+import { startBackend, type Backend } from './backend'
+
+export interface BackendWithWorker { backend: Backend; db: Database.Database; worker: EventWorker; close: () => Promise<void> }
+
+export async function startBackendWithWorker(): Promise<BackendWithWorker> {
+  const backend = await startBackend()
+  const db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
+  const { snoti } = backend.sandbox
+  const worker = startWorker({
+    db,
+    snoti: { host: snoti.host, port: snoti.port, ca: snoti.ca, credentials: snoti.credentials, subkey: 'vendor_worker' },
+    gizwits: { apiBase: backend.sandbox.url, appId: DEMO_GIZWITS_APP_ID },
+    wechat: { apiBase: backend.sandbox.url, appId: DEMO_WECHAT_APP_ID, appSecret: DEMO_WECHAT_APP_SECRET, alertTemplateId: DEMO_ALERT_TEMPLATE_ID },
+    appUrl: backend.bffUrl,
+    log: () => {},
+  })
+  if (worker.client.state !== 'up') await new Promise<void>((resolve) => worker.client.listeners.add((state) => state === 'up' && resolve()))
+  return {
+    backend, db, worker,
+    close: async () => {
+      worker.stop()
+      db.close()
+      await backend.close()
+    },
+  }
+}
