@@ -19,7 +19,7 @@ import { PUSH_EVENTS_KEEP_S, PUSH_SEEN_KEEP_S, sqlitePushStore, type PushStore }
 import type { PushDeviceBinder } from '../../server/bff/wechat/device-binding'
 import { PushHandler } from '../../server/bff/wechat/push-handler'
 import { encryptedField, parsePushXml, PushXmlError, scanWork } from '../../server/bff/wechat/push-xml'
-import { FIRST_USER, body, startBackend, startTestSandbox, type Backend } from '../support/backend'
+import { FIRST_USER, body, sandboxPush, startBackend, startTestSandbox, type Backend } from '../support/backend'
 
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -105,8 +105,7 @@ describe('/wechat/push with an AES key configured (safe and compatible mode only
     await backend.close()
   })
 
-  const push = (input: Record<string, unknown>) =>
-    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const push = (input: Record<string, unknown>) => sandboxPush(backend.sandbox.url, input)
   /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
   const events = async () => backend.context.pushes.events()
 
@@ -181,8 +180,7 @@ describe('/wechat/push without an AES key (plain mode)', () => {
     await backend.close()
   })
 
-  const push = (input: Record<string, unknown>) =>
-    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const push = (input: Record<string, unknown>) => sandboxPush(backend.sandbox.url, input)
   /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
   const events = async () => backend.context.pushes.events()
 

@@ -4,7 +4,7 @@ import { labelSignature } from '../../server/labels/label-signature'
 import { DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from '../../server/sandbox/demo-defaults'
 import { MessageCrypto, MessageCryptoError } from '../../server/bff/wechat/message-crypto'
 import { buildXml, parsePushXml, pushKey, textReply } from '../../server/bff/wechat/push-xml'
-import { FIRST_USER, body, startBackend, type Backend } from '../support/backend'
+import { FIRST_USER, sandboxPush, startBackend, type Backend } from '../support/backend'
 
 const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
 
@@ -47,8 +47,7 @@ describe('/wechat/push', () => {
     await backend.close()
   })
 
-  const push = (input: Record<string, unknown>) =>
-    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const push = (input: Record<string, unknown>) => sandboxPush(backend.sandbox.url, input)
   /** Awaited: the store answers at once on SQLite and with a promise on PostgreSQL (project server-pg). */
   const events = async () => backend.context.pushes.events()
 
@@ -115,8 +114,7 @@ describe('devices bound from WeChat pushes', () => {
   const PET = '268162799f764b999f834b5a02eb894d'
   /** The signature printed on the device's label, which a scene or device id must carry to bind. */
   const sig = (productKey: string, mac: string) => labelSignature(DEMO_LABEL_KEY, productKey, mac)
-  const push = (input: Record<string, unknown>) =>
-    fetch(`${backend.sandbox.url}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }).then(body)
+  const push = (input: Record<string, unknown>) => sandboxPush(backend.sandbox.url, input)
   const macsOf = async (openid: string) => {
     const { token } = (await (await fetch(`${backend.sandbox.url}/app/users`, {
       method: 'POST',

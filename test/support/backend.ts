@@ -182,3 +182,8 @@ export const cmd = (name: string) => (frame: Record<string, unknown>) => frame.c
 export async function body(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>
 }
+
+/** Has the sandbox's WeChat send a push to the BFF (`POST /sandbox/wechat/push`), and returns what the BFF answered. */
+export async function sandboxPush(sandboxUrl: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return body(await fetch(`${sandboxUrl}/sandbox/wechat/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }))
+}
