@@ -26,6 +26,8 @@ const DEFAULTS: Record<Locale, { home: string; rooms: string[] }> = {
 }
 const MAX_HOMES = 10
 const MAX_ROOMS = 30
+/** A sharing the cloud refused (a product with sharing off) is not asked for again on every list for this long. */
+const REFUSAL_MEMORY_MS = 10 * 60_000
 
 /** Devices an owner may share: seed 003 lets the owner share, and the special user (who becomes owner by sharing). */
 const shareable = (device: BoundDevice) => device.role === 'owner' || device.role === 'special'
@@ -33,6 +35,8 @@ const shareable = (device: BoundDevice) => device.role === 'owner' || device.rol
 export class HomeService {
   /** One reconcile per home at a time in this BFF, so two pages listing together do not share a device twice. */
   private running = new Map<number, Promise<void>>()
+  /** `home member did` → when the cloud refused to share it. */
+  private refused = new Map<string, number>()
 
   constructor(private readonly context: Context, readonly store: HomeStore) {}
 
@@ -158,6 +162,8 @@ export class HomeService {
     const members = await this.store.membersOf(home.id)
     if (members.length === 0) return
     const { access, accounts, bindingChanges, client } = this.context
+    // A device the owner bound since they last listed belongs to the home it lands in now, for members too.
+    await this.placeNewDevices(home.owner_openid, await this.store.homesOwnedBy(home.owner_openid))
     const ownerDevices = await access.devicesOf(home.owner_openid, { refresh: true })
     const owned = new Map(ownerDevices.filter(shareable).map((device) => [device.did, device]))
     const inHome = new Set((await this.store.devicesOfHome(home)).map((row) => row.did).filter((did) => owned.has(did)))
@@ -174,6 +180,8 @@ export class HomeService {
             await this.store.setGrant(home.id, member.openid, did, 'preexisting')
             continue
           }
+          const refusalKey = `${home.id} ${member.openid} ${did}`
+          if (Date.now() - (this.refused.get(refusalKey) ?? -Infinity) < REFUSAL_MEMORY_MS) continue
           try {
             const { id } = await accounts.withToken(home.owner_openid, (token) => client.createSharing(token, { type: 0, did, uid: memberUid }))
             await accounts.withToken(member.openid, (token) => client.respondToSharing(token, id!, true))
@@ -182,7 +190,8 @@ export class HomeService {
           } catch (error) {
             // Already a guest by another way (a cluster peer raced us): theirs, not ours to take back.
             if (error instanceof GizwitsApiError && error.code === GizwitsErrorCode.GUEST_ALREADY_BOUND) await this.store.setGrant(home.id, member.openid, did, 'preexisting')
-            // Anything else (a product with sharing off, the cloud away) is tried again at the next reconcile.
+            // A product with sharing off stays the owner's; the cloud away is tried again at a later reconcile.
+            else if (error instanceof GizwitsApiError && error.status < 500) this.refused.set(refusalKey, Date.now())
           }
         } else if (status === 'active' && !theirs.has(did)) {
           await this.store.setGrant(home.id, member.openid, did, 'withdrawn')
