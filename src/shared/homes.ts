@@ -3,8 +3,8 @@
 import { Type, type Static } from 'typebox'
 import { DID_PATTERN } from './open-api'
 
-/** A home's or a room's name: what a person types, one line, no control characters. */
-export const PlaceName = Type.String({ minLength: 1, maxLength: 20, pattern: '^[^\\x00-\\x1f\\x7f]*\\S[^\\x00-\\x1f\\x7f]*$' })
+/** A home's or a room's name: what a person types, one line, no control characters (a blank one is refused by the route). */
+export const PlaceName = Type.String({ maxLength: 20, pattern: '^[^\\x00-\\x1f\\x7f]{1,20}$' })
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 })
 
 export const HomeId = Type.Object({ homeId: Id }, { additionalProperties: false })

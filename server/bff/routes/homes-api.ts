@@ -21,6 +21,11 @@ const USER_INVITE_S = 24 * 3600
 const QR_INVITE_S = 15 * 60
 const nowS = () => Math.floor(Date.now() / 1000)
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex')
+const nameOf = (name: string) => {
+  const trimmed = name.trim()
+  if (trimmed === '') throw new ApiError(400, 'name_blank', 'name_blank')
+  return trimmed
+}
 
 export async function homesRoutes(app: RouteScope, context: Context, homes: HomeService): Promise<void> {
   const { store } = homes
@@ -29,14 +34,14 @@ export async function homesRoutes(app: RouteScope, context: Context, homes: Home
   app.get('/api/homes', { schema: { response: { 200: HomesView, ...errors } } }, async (request) => ({ homes: await homes.view(request.openid, localeOf(request)) }))
 
   app.post('/api/homes', { schema: { body: NameBody, response: { 201: HomeView, ...errors } } }, async (request, reply) => {
-    const home = await homes.createHome(request.openid, request.body.name.trim(), localeOf(request))
+    const home = await homes.createHome(request.openid, nameOf(request.body.name), localeOf(request))
     const rooms = await store.roomsOf([home.id])
     return reply.status(201).send({ id: home.id, name: home.name, role: 'owner' as const, rooms: rooms.map(({ id, name }) => ({ id, name })), devices: [] })
   })
 
   app.put('/api/homes/:homeId', { schema: { params: HomeId, body: NameBody, response: { 200: EmptyObject, ...errors } } }, async (request) => {
     const home = await homes.ownedHome(request.openid, request.params.homeId)
-    await store.renameHome(home.id, request.body.name.trim())
+    await store.renameHome(home.id, nameOf(request.body.name))
     return {}
   })
 
@@ -49,14 +54,14 @@ export async function homesRoutes(app: RouteScope, context: Context, homes: Home
   // ---- rooms ----
   app.post('/api/homes/:homeId/rooms', { schema: { params: HomeId, body: NameBody, response: { 201: RoomView, ...errors } } }, async (request, reply) => {
     const home = await homes.ownedHome(request.openid, request.params.homeId)
-    const room = await homes.addRoom(home, request.body.name.trim())
+    const room = await homes.addRoom(home, nameOf(request.body.name))
     return reply.status(201).send({ id: room.id, name: room.name })
   })
 
   app.put('/api/homes/:homeId/rooms/:roomId', { schema: { params: RoomParams, body: NameBody, response: { 200: EmptyObject, ...errors } } }, async (request) => {
     const home = await homes.ownedHome(request.openid, request.params.homeId)
     const room = await homes.roomOf(home, request.params.roomId)
-    await store.renameRoom(room.id, request.body.name.trim())
+    await store.renameRoom(room.id, nameOf(request.body.name))
     return {}
   })
 
