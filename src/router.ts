@@ -20,6 +20,8 @@ export const router = createRouter({
     { path: '/shares', name: 'shares', component: () => import('./pages/SharesPage.vue') },
     { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue') },
+    { path: '/homes', name: 'homes', component: () => import('./pages/HomesPage.vue') },
+    { path: '/homes/join', name: 'home-join', component: () => import('./pages/HomeJoinPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

@@ -25,6 +25,8 @@ import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { historyRoutes } from './routes/history-api'
 import { alertsRoutes } from './routes/alerts-api'
+import { homesRoutes } from './routes/homes-api'
+import { HomeService } from './homes/home-service'
 import { startAlertBanner } from './relay/alert-banner'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
@@ -189,6 +191,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))
     await signedIn.register(async (scope) => alertsRoutes(scope, context))
+    await signedIn.register(async (scope) => homesRoutes(scope, context, new HomeService(context, context.homes)))
   })
   const stopAlertBanner = startAlertBanner(context.history, context.hub, undefined, (message) => app.log.warn(message))
 

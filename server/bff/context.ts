@@ -13,6 +13,7 @@ import { sqliteCommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
 import { sqliteHistoryStore, type HistoryStore } from './store/history-store'
+import { pgHomeStore, sqliteHomeStore, type HomeStore } from './store/home-store'
 import { sqlitePushStore, type PushStore } from './store/push-store'
 import { sqliteSessionStore, type Session, type SessionStore } from './store/session-store'
 import { tokenSealer } from './store/token-sealer'
@@ -46,6 +47,8 @@ export interface Context {
   pushes: PushStore
   /** Device history and alert rules, filled by the vendor's worker (server/worker/). */
   history: HistoryStore
+  /** Homes, rooms, device placements and home sharing (PostgreSQL when the cluster has it). */
+  homes: HomeStore
   /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -92,7 +95,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

@@ -10,6 +10,7 @@ const en: Messages<typeof zhCN> = {
     failedHint: 'The network seems to be down. Check it and try again.',
     retry: 'Retry',
   },
+  rooms: { unassigned: 'Unassigned', manage: 'Manage', allOn: 'All {kind} on', allOff: 'All {kind} off', homes: 'Switch home' },
   list: {
     empty: 'No devices yet',
     emptyHint: 'Scan the QR code on a device, or set up a new device\'s Wi-Fi, and it will show up here.',

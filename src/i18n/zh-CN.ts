@@ -6,6 +6,7 @@ export default {
     failedHint: '网络好像不太通畅，请检查网络后重试。',
     retry: '重试',
   },
+  rooms: { unassigned: '未分配', manage: '管理', allOn: '{kind}全开', allOff: '{kind}全关', homes: '切换家' },
   list: {
     empty: '还没有设备',
     emptyHint: '扫描设备上的二维码，或给新设备配网，设备就会出现在这里。',

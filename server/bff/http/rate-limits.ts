@@ -40,6 +40,8 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (url === '/ws') return 'socket'
   if (method === 'POST' && BIND_PATHS.has(url)) return 'bind'
   if (method === 'POST' && url.startsWith('/api/app/control/')) return 'control'
+  // A home invitation's code is tried like a binding code: guessing is limited as binding is.
+  if (url.startsWith('/api/homes/invitations/code/')) return 'bind'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

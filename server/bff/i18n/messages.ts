@@ -68,6 +68,21 @@ const zhCN = {
   alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
   alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
   alert_range_invalid: '范围的上限要大于下限',
+  // homes and rooms (routes/homes-api.ts)
+  home_not_found: '找不到这个家，或者你不是它的成员',
+  not_home_owner: '只有家的主人可以整理这个家',
+  room_not_found: '这个家里没有这个房间',
+  name_blank: '名字不能是空的',
+  room_order_invalid: '房间顺序要包含这个家的每个房间，且各一次',
+  too_many_homes: '最多只能有 {max} 个家',
+  too_many_rooms: '一个家最多 {max} 个房间',
+  last_home: '这是你唯一的家，不能删除',
+  member_not_found: '这个人不是这个家的成员',
+  own_home: '这是你自己的家，不用加入',
+  already_member: '对方已经是这个家的成员了',
+  home_invite_not_found: '找不到这个家庭邀请，它可能已被取消',
+  home_invite_closed: '这个家庭邀请已经处理过了',
+  home_invite_expired: '家庭邀请已过期，请让主人重新邀请',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -139,6 +154,20 @@ const en: Record<MessageKey, string> = {
   alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
   alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
   alert_range_invalid: 'The top of the range must be above its bottom',
+  home_not_found: 'This home does not exist, or you are not one of its members',
+  not_home_owner: 'Only the owner of this home can arrange it',
+  room_not_found: 'This home has no such room',
+  name_blank: 'The name cannot be blank',
+  room_order_invalid: 'The room order must list every room of this home once',
+  too_many_homes: 'You can have at most {max} homes',
+  too_many_rooms: 'A home can have at most {max} rooms',
+  last_home: 'This is your only home; it cannot be deleted',
+  member_not_found: 'This person is not a member of this home',
+  own_home: 'This is your own home; there is nothing to join',
+  already_member: 'They are already a member of this home',
+  home_invite_not_found: 'This home invitation was not found; it may have been cancelled',
+  home_invite_closed: 'This home invitation has already been answered',
+  home_invite_expired: 'This home invitation has expired; ask the owner to invite you again',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
