@@ -80,6 +80,10 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
       const envelope = `<ToUserName>${cdata(options.accountId)}</ToUserName><Encrypt>${cdata(encrypted)}</Encrypt>`
       body = mode === 'safe' ? `<xml>${envelope}</xml>` : inner.replace('</xml>', `<Encrypt>${cdata(encrypted)}</Encrypt></xml>`)
     }
+    // What opens the customer-service window: a message, a menu click, a scan, following (a VIEW click does not).
+    if (input.msg_type === 'text' || (input.msg_type === 'event' && ['CLICK', 'SCAN', 'subscribe', 'scancode_push', 'scancode_waitmsg'].includes(input.event ?? ''))) {
+      options.wechat.touch(input.openid, options.clock.nowS())
+    }
     if (input.msg_type === 'text') options.wechat.addMessage(input.openid, 'user', { content: input.content ?? '' }, options.clock.nowS())
     if (input.msg_type === 'event' && input.event === 'unsubscribe') options.wechat.setFollowing(input.openid, false)
     if (input.msg_type === 'event' && input.event === 'subscribe') options.wechat.setFollowing(input.openid, true)
