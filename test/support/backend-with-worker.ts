@@ -5,13 +5,13 @@ import type Database from 'better-sqlite3'
 import { openDatabase } from '../../server/bff/store/database'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import { startWorker, type EventWorker, type WorkerOptions } from '../../server/worker/event-worker'
-import { startBackend, type Backend } from './backend'
+import { startBackend, type Backend, type BackendOptions } from './backend'
 
 export interface BackendWithWorker { backend: Backend; db: Database.Database; worker: EventWorker; close: () => Promise<void> }
 
 /** `worker`: options of the worker to change for a test (say, a shorter time for a command's answer). */
-export async function startBackendWithWorker(workerOptions: Partial<Pick<WorkerOptions, 'commandAnswerMs' | 'holdTickMs'>> = {}): Promise<BackendWithWorker> {
-  const backend = await startBackend()
+export async function startBackendWithWorker(workerOptions: Partial<Pick<WorkerOptions, 'commandAnswerMs' | 'holdTickMs'>> = {}, backendOptions: BackendOptions = {}): Promise<BackendWithWorker> {
+  const backend = await startBackend(backendOptions)
   const db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
   const { snoti } = backend.sandbox
   const worker = startWorker({
