@@ -72,6 +72,10 @@ export interface HistoryStore {
    * the BFF keeps (wechat_events): what opens WeChat's 48-hour customer-service window.
    */
   lastInteractionAt: (openid: string) => number | null
+  /** A device's status reports as the worker received them, newest first, before `beforeS` (UTC seconds). */
+  reportsOf: (did: string, limit: number, beforeS: number) => Array<{ created_at: number; data: Record<string, unknown> }>
+  /** One user's alert notices about one device, newest first, before `beforeS`. */
+  alertsOf: (openid: string, did: string, limit: number, beforeS: number) => Notice[]
   noticesOf: (openid: string, did: string, limit: number) => Notice[]
   /** One user's notices for the app, newest first, before `beforeId` when paging; and how many are unread. */
   inbox: (openid: string, limit: number, beforeId?: number, did?: string) => Notice[]
@@ -176,6 +180,11 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
     markNotice: (id, status, result, channel) => {
       prepare('UPDATE notices SET status = ?, result = ?, channel = COALESCE(?, channel) WHERE id = ?').run(status, result, channel ?? null, id)
     },
+    reportsOf: (did, limit, beforeS) => (prepare(`SELECT created_at, data FROM device_events WHERE did = ? AND event_type = 'device_status_kv' AND created_at < ?
+                                                     ORDER BY created_at DESC LIMIT ?`).all(did, beforeS, limit) as Array<{ created_at: number; data: string }>)
+      .map((row) => ({ created_at: row.created_at, data: JSON.parse(row.data) as Record<string, unknown> })),
+    alertsOf: (openid, did, limit, beforeS) => prepare(`SELECT * FROM notices WHERE openid = ? AND did = ? AND kind = 'alert' AND created_at < ? ORDER BY created_at DESC LIMIT ?`)
+      .all(openid, did, beforeS, limit) as Notice[],
     lastInteractionAt: (openid) => (prepare(`SELECT MAX(received_at) AS at FROM wechat_events WHERE openid = ? AND (msg_type = 'text'
                                                 OR (msg_type = 'event' AND event IN ('CLICK', 'SCAN', 'subscribe', 'scancode_push', 'scancode_waitmsg')))`).get(openid) as { at: number | null }).at,
     noticesOf: (openid, did, limit) => prepare('SELECT * FROM notices WHERE openid = ? AND did = ? ORDER BY id DESC LIMIT ?').all(openid, did, limit) as Notice[],
