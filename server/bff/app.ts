@@ -24,6 +24,7 @@ import { meRoutes } from './routes/me'
 import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { historyRoutes } from './routes/history-api'
+import { deviceLogRoutes } from './routes/device-log-api'
 import { alertsRoutes } from './routes/alerts-api'
 import { homesRoutes } from './routes/homes-api'
 import { HomeService } from './homes/home-service'
@@ -190,6 +191,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => productRoutes(scope, context))
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))
+    await signedIn.register(async (scope) => deviceLogRoutes(scope, context))
     await signedIn.register(async (scope) => alertsRoutes(scope, context))
     await signedIn.register(async (scope) => homesRoutes(scope, context, new HomeService(context, context.homes)))
   })

@@ -9,7 +9,7 @@ import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { sessionLookup } from './http/authentication'
 import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub, type RelayOptions } from './relay/user-hub'
-import { sqliteCommandStore } from './store/command-store'
+import { sqliteCommandStore, type CommandResults } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
 import { sqliteHistoryStore, type HistoryStore } from './store/history-store'
@@ -49,6 +49,8 @@ export interface Context {
   history: HistoryStore
   /** Homes, rooms, device placements and home sharing (PostgreSQL when the cluster has it). */
   homes: HomeStore
+  /** The commands given to each device, for its log: the relay's journal in this SQLite file (the worker's too). */
+  commandLog: CommandResults
   /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -95,7 +97,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), commandLog: sqliteCommandStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

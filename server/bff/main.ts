@@ -6,7 +6,7 @@ import { ConfigError, keepSecretsInDataDir, loadConfig, type Config } from './co
 import type { Context } from './context'
 import { DatabaseError, openDatabase } from './store/database'
 import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
-import { DEMO_ALERT_TEMPLATE_ID, startSandbox, type Sandbox } from '../sandbox/index'
+import { DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, startSandbox, type Sandbox } from '../sandbox/index'
 import { startWorker, type EventWorker } from '../worker/event-worker'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       db: openDatabase(join(config.dataDir, 'app.db')),
       snoti: { host: sandbox.snoti.host, port: sandbox.snoti.port, ca: sandbox.snoti.ca, credentials: sandbox.snoti.credentials, subkey: 'vendor_worker' },
       gizwits: { apiBase: config.gizwits.apiBase, appId: config.gizwits.appId },
-      wechat: { apiBase: config.wechat.apiBase, appId: config.wechat.appId, appSecret: config.wechat.appSecret, alertTemplateId: process.env.WECHAT_ALERT_TEMPLATE_ID || DEMO_ALERT_TEMPLATE_ID },
+      wechat: { apiBase: config.wechat.apiBase, appId: config.wechat.appId, appSecret: config.wechat.appSecret, alertTemplateId: process.env.WECHAT_ALERT_TEMPLATE_ID || DEMO_ALERT_TEMPLATE_ID,
+        subscribeTemplateId: process.env.WECHAT_SUBSCRIBE_TEMPLATE_ID || DEMO_SUBSCRIBE_TEMPLATE_ID },
       appUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     })
   }

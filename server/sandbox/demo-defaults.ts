@@ -5,6 +5,8 @@ export const DEMO_WECHAT_APP_ID = 'wx5a1b2c3d4e5f6a7b'
 export const DEMO_WECHAT_APP_SECRET = '0f9e8d7c6b5a49382716f5e4d3c2b1a0'
 /** The template the sandbox's Official Account has for device alerts. */
 export const DEMO_ALERT_TEMPLATE_ID = 'Tm9Dev1ceA1ertDem0TemplateId_0001'
+/** The subscription-notice (订阅通知) template the sandbox's Official Account has for command results and alerts. */
+export const DEMO_SUBSCRIBE_TEMPLATE_ID = 'Sub5cr1beDev1ceN0t1ceDem0Tmpl_0001'
 /** Token and EncodingAESKey of the demo Official Account's server configuration (push signing, safe mode). */
 export const DEMO_WECHAT_TOKEN = 'DemoPushToken2026'
 export const DEMO_WECHAT_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'

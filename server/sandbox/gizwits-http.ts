@@ -216,7 +216,7 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
       values[name] = fromWire(attr!, value, 'rest')
     }
     if (!device.online) throw new GizwitsFailure(ErrorCode.DEVICE_OFFLINE)
-    if (Object.keys(values).length > 0) simulator.write(did, values)
+    if (Object.keys(values).length > 0) simulator.write(did, values, { source: 'client', uid, appid: options.appId })
     return {}
   })
 

@@ -147,7 +147,7 @@ export function gizwitsWs(app: FastifyInstance, options: GizwitsWsOptions): Gizw
         const problem = rejectWrite(devices.attrDef(did, name), value, 'ws')
         if (problem) return invalid(connection, InventedWsErrorCode.ATTR_INVALID, problem)
       }
-      const write = simulator.write(did, attrs as Attrs)
+      const write = simulator.write(did, attrs as Attrs, { source: 'client', uid, appid: options.appId })
       if (reqSn !== undefined) awaitingAnswer.set(write, { connection, sn: reqSn })
       return
     }

@@ -3,5 +3,5 @@
 // the BFF (eslint.config.js enforces it), so the two can only agree through the clouds' own protocols.
 export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox'
 export {
-  DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN,
+  DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_LABEL_KEY, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET, DEMO_WECHAT_TOKEN,
 } from './demo-defaults'

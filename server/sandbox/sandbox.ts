@@ -11,12 +11,13 @@ import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
 import { gizwitsAccountHttp } from './gizwits-account-http'
 import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
+import { gizwitsRawDataHttp } from './gizwits-raw-data-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openStores } from './store/index'
-import { DEMO_ALERT_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
+import { DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
 import { wechatOauth } from './wechat-oauth'
 import { wechatPlatform } from './wechat-platform'
 import { wechatPush } from './wechat-push'
@@ -96,7 +97,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
   if (options.generateHistory ?? behaviour === 'live') seedHistory(world.devices, stores.devices, clock.nowS())
-  const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs)
+  const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs, world.rawLog)
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()
@@ -151,9 +152,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await gizwitsSharingHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
+    await gizwitsRawDataHttp(scope, { world, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
-    await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
+    await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], subscribeTemplateIds: [DEMO_SUBSCRIBE_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
     await wechatPush(scope, {
       wechat: stores.wechat, clock, appId: options.wechatAppId, accountId: 'gh_sandbox0001', token: options.wechatToken ?? DEMO_WECHAT_TOKEN,
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,

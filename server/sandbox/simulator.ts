@@ -6,6 +6,7 @@ import { quantize } from './device-rules'
 import type { Bindings } from './bindings'
 import type { Devices, DeviceState } from './devices'
 import type { Tick } from './products/product'
+import type { RawLog, WriteOrigin } from './raw-log'
 
 export type Behaviour = 'live' | 'still'
 
@@ -33,6 +34,8 @@ export class DeviceSimulator {
     private readonly behaviour: Behaviour,
     private readonly reportDelayMs: () => number,
     private readonly tickMs = TICK_MS,
+    /** Where each control is logged as the cloud's raw_data app2dev, with who sent it. */
+    private readonly rawLog?: RawLog,
   ) {}
 
   start(): void {
@@ -49,8 +52,9 @@ export class DeviceSimulator {
    * The device receives a control; it applies it and reports its whole status after the delay, unless it went
    * offline meanwhile. Returns the write's number, which the report that applies it carries as `answers`.
    */
-  write(did: string, attrs: Attrs): number {
+  write(did: string, attrs: Attrs, origin: WriteOrigin = { source: 'd3' }): number {
     const write = ++this.writes
+    this.rawLog?.app2dev(did, attrs, origin)
     const timeout = setTimeout(() => {
       this.pending.delete(timeout)
       const device = this.devices.get(did)

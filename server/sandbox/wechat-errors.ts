@@ -6,6 +6,7 @@ export const WechatErrcode = {
   INVALID_CREDENTIAL: 40001,
   INVALID_GRANT_TYPE: 40002,
   INVALID_OPENID: 40003,
+  INVALID_MESSAGE_TYPE: 40008,
   INVALID_APPID: 40013,
   INVALID_BUTTON_SIZE: 40016,
   INVALID_BUTTON_TYPE: 40017,
@@ -28,9 +29,15 @@ export const WechatErrcode = {
   ACCESS_TOKEN_EXPIRED: 42001,
   REFRESH_TOKEN_EXPIRED: 42002,
   REQUIRE_SUBSCRIBE: 43004,
+  /** Subscription notice without a consent left (the user refused, or used it up). */
+  USER_REFUSED: 43101,
   DAILY_QUOTA_REACHED: 45009,
+  /** Customer-service message outside the 48-hour window, or to a user who unfollowed. */
+  RESPONSE_OUT_OF_TIME: 45015,
   MENU_NOT_EXIST: 46003,
   DATA_FORMAT_ERROR: 47001,
+  /** A keyword's value breaks its type's rules (errmsg names it). */
+  ARGUMENT_INVALID: 47003,
   API_UNAUTHORIZED: 48001,
 } as const
 

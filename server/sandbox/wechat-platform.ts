@@ -1,6 +1,8 @@
-// The Official Account APIs of api.weixin.qq.com: cgi-bin/token and stable_token, jsapi_ticket, custom menu and
-// template messages, with WeChat's own error codes, always HTTP 200 with errcode in the body. Sent messages are kept
-// so the sandbox can show them.
+// The Official Account APIs of api.weixin.qq.com: cgi-bin/token and stable_token, jsapi_ticket, custom menu,
+// template messages, subscription notices (订阅通知, subscribe/bizsend: one consent = one notice, 43101 without one)
+// and customer-service messages (custom/send: only within 48 hours of the user's last message, click or scan, else
+// 45015), with WeChat's own error codes, always HTTP 200 with errcode in the body. Each kind has a daily quota
+// settable at POST /sandbox/wechat/quota (45009). Sent messages are kept so the sandbox's chat page can show them.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { SandboxClock } from './clock'
@@ -13,6 +15,8 @@ export interface WechatPlatformOptions {
   appId: string
   appSecret: string
   templateIds: string[]
+  /** The account's subscription-notice templates (priTmplId). */
+  subscribeTemplateIds?: string[]
   /** Template messages one account may send per day. */
   dailyTemplateQuota?: number
   /** The API IP whitelist; empty or absent lets every caller get tokens (settable at POST /sandbox/wechat/ip-whitelist). */
@@ -24,6 +28,26 @@ const TOKEN_LIFE_S = 7200
 const HANDOVER_S = 300
 /** stable_token hands out the same token until 5 minutes before it expires, then a new one. */
 const ROTATE_BEFORE_S = 300
+
+/** A customer-service message may be sent this long after the user's last message, menu click or scan. */
+const SERVICE_WINDOW_S = 48 * 3600
+/** A subscription notice's keyword value limits per type (47003 beyond them). */
+const KEYWORD_LIMITS: Record<string, number> = { thing: 20, character_string: 32, number: 32, letter: 32, symbol: 5, phrase: 5, phone_number: 17, car_number: 8, name: 20 }
+const TIME_VALUE = /^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?( \d{1,2}:\d{2}(:\d{2})?)?$|^\d{1,2}:\d{2}(:\d{2})?$/
+
+/** The first keyword that breaks its type's rule, as WeChat's 47003 errmsg names it; null when all are fine. */
+function keywordProblem(data: unknown): string | null {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'data'
+  for (const [key, entry] of Object.entries(data as Record<string, unknown>)) {
+    const value = (entry as { value?: unknown } | null)?.value
+    if (typeof value !== 'string') return `data.${key}.value`
+    const type = key.replace(/\d+$/, '')
+    if (type === 'time' || type === 'date') {
+      if (!TIME_VALUE.test(value)) return `data.${key}.value`
+    } else if (KEYWORD_LIMITS[type] !== undefined && [...value].length > KEYWORD_LIMITS[type]) return `data.${key}.value`
+  }
+  return null
+}
 
 const rid = () => `rid: ${randomBytes(6).toString('hex')}`
 
@@ -37,8 +61,18 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   let latest: Record<IssuedToken['kind'], IssuedToken | null> = { token: null, stable: null }
   let ticket: { value: string; expiresAt: number } | null = null
   let cardTicket: { value: string; expiresAt: number } | null = null
-  let sentToday = { day: '', count: 0 }
-  let dailyQuota = options.dailyTemplateQuota ?? 100_000
+  type Kind = 'template' | 'subscribe' | 'custom'
+  const sentToday: Record<Kind, { day: string; count: number }> = { template: { day: '', count: 0 }, subscribe: { day: '', count: 0 }, custom: { day: '', count: 0 } }
+  const quota: Record<Kind, number> = { template: options.dailyTemplateQuota ?? 100_000, subscribe: 100_000, custom: 100_000 }
+  const today = () => new Date(clock.nowMs()).toISOString().slice(0, 10)
+  /** Counts one send of this kind against today's quota; false when the quota is spent (45009). */
+  const spend = (kind: Kind): boolean => {
+    if (sentToday[kind].day !== today()) sentToday[kind] = { day: today(), count: 0 }
+    if (sentToday[kind].count >= quota[kind]) return false
+    sentToday[kind].count++
+    return true
+  }
+  const quotaError = () => ({ errcode: WechatErrcode.DAILY_QUOTA_REACHED, errmsg: `reach max api daily quota limit, ${rid()}` })
   let ipWhitelist = options.ipWhitelist ?? []
 
   const issue = (kind: IssuedToken['kind']): IssuedToken => {
@@ -108,8 +142,31 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
   app.post('/sandbox/wechat/template-quota', async (request, reply) => {
     const daily = (request.body as { daily?: unknown } | undefined)?.daily
     if (typeof daily !== 'number' || !Number.isInteger(daily) || daily < 0) return reply.status(400).send({ error: 'daily must be a whole number ≥ 0' })
-    dailyQuota = daily
-    return { daily: dailyQuota, sent_today: sentToday.day === new Date(clock.nowMs()).toISOString().slice(0, 10) ? sentToday.count : 0 }
+    quota.template = daily
+    return { daily, sent_today: sentToday.template.day === today() ? sentToday.template.count : 0 }
+  })
+  // Every kind's daily quota: {"kind": "template"|"subscribe"|"custom", "daily": n}.
+  app.post('/sandbox/wechat/quota', async (request, reply) => {
+    const { kind, daily } = (request.body ?? {}) as { kind?: unknown; daily?: unknown }
+    if (kind !== 'template' && kind !== 'subscribe' && kind !== 'custom') return reply.status(400).send({ error: 'bad_kind', message: 'kind must be template, subscribe or custom' })
+    if (typeof daily !== 'number' || !Number.isInteger(daily) || daily < 0) return reply.status(400).send({ error: 'bad_daily', message: 'daily must be a whole number ≥ 0' })
+    quota[kind] = daily
+    return { kind, daily, sent_today: sentToday[kind].day === today() ? sentToday[kind].count : 0 }
+  })
+  // A user's consents to a subscription template, as tapping 允许 in <wx-open-subscribe> gives them (one notice
+  // each); 0 is "refused". {"openid", "template_id"?, "credits"}; GET tells how many are left.
+  app.post('/sandbox/wechat/subscription', async (request, reply) => {
+    const body = (request.body ?? {}) as { openid?: unknown; template_id?: unknown; credits?: unknown }
+    const templateId = typeof body.template_id === 'string' ? body.template_id : options.subscribeTemplateIds?.[0]
+    if (typeof body.openid !== 'string' || !wechat.user(body.openid)) return reply.status(404).send({ error: 'bad_openid', message: 'no such sandbox WeChat user' })
+    if (!templateId) return reply.status(400).send({ error: 'bad_template', message: 'template_id is required' })
+    if (typeof body.credits !== 'number' || !Number.isInteger(body.credits) || body.credits < 0 || body.credits > 1000) return reply.status(400).send({ error: 'bad_credits', message: 'credits must be a whole number 0–1000 (0 = refused)' })
+    wechat.setCredits(body.openid, templateId, body.credits)
+    return { openid: body.openid, template_id: templateId, credits: body.credits }
+  })
+  app.get('/sandbox/wechat/subscription', async (request) => {
+    const { openid = '', template_id: templateId = options.subscribeTemplateIds?.[0] ?? '' } = request.query as { openid?: string; template_id?: string }
+    return { openid, template_id: templateId, credits: wechat.credits(openid, templateId), last_interaction: wechat.lastInteraction(openid) }
   })
 
   app.post('/sandbox/wechat/ip-whitelist', async (request) => {
@@ -190,12 +247,43 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: WechatErrcode.INVALID_TEMPLATE_ID, errmsg: `invalid template_id, ${rid()}` }
     if (!wechat.following(user.openid)) return { errcode: WechatErrcode.REQUIRE_SUBSCRIBE, errmsg: `require subscribe, ${rid()}` }
-    const day = new Date(clock.nowMs()).toISOString().slice(0, 10)
-    if (sentToday.day !== day) sentToday = { day, count: 0 }
-    if (sentToday.count >= dailyQuota) return { errcode: WechatErrcode.DAILY_QUOTA_REACHED, errmsg: `reach max api daily quota limit, ${rid()}` }
-    sentToday.count++
+    if (!spend('template')) return quotaError()
     const msgid = wechat.addMessage(user.openid, 'template', { template_id: body.template_id, url: body.url, data: body.data }, clock.nowS())
     return { errcode: WechatErrcode.OK, errmsg: 'ok', msgid }
+  })
+
+  // Subscription notices reach followers in the chat and others in 服务通知; each takes one of the user's consents.
+  app.post('/cgi-bin/message/subscribe/bizsend', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    const body = (request.body ?? {}) as { touser?: string; template_id?: string; page?: string; data?: unknown }
+    const user = typeof body.touser === 'string' ? wechat.user(body.touser) : undefined
+    if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
+    if (!body.template_id || !(options.subscribeTemplateIds ?? []).includes(body.template_id)) return { errcode: WechatErrcode.INVALID_TEMPLATE_ID, errmsg: `invalid template_id, ${rid()}` }
+    const invalid = keywordProblem(body.data)
+    if (invalid) return { errcode: WechatErrcode.ARGUMENT_INVALID, errmsg: `argument invalid! ${invalid} invalid, ${rid()}` }
+    const credits = wechat.credits(user.openid, body.template_id)
+    if (credits <= 0) return { errcode: WechatErrcode.USER_REFUSED, errmsg: `user refuse to accept the msg, ${rid()}` }
+    if (!spend('subscribe')) return quotaError()
+    wechat.setCredits(user.openid, body.template_id, credits - 1)
+    wechat.addMessage(user.openid, 'subscribe', { template_id: body.template_id, page: body.page, data: body.data, service_notice: !wechat.following(user.openid) }, clock.nowS())
+    return { errcode: WechatErrcode.OK, errmsg: 'ok' }
+  })
+
+  // Customer-service messages: text only here (the one kind the vendor sends), inside the user's 48-hour window.
+  app.post('/cgi-bin/message/custom/send', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    const body = (request.body ?? {}) as { touser?: string; msgtype?: string; text?: { content?: unknown } }
+    const user = typeof body.touser === 'string' ? wechat.user(body.touser) : undefined
+    if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
+    if (body.msgtype !== 'text') return { errcode: WechatErrcode.INVALID_MESSAGE_TYPE, errmsg: `invalid message type, ${rid()}` }
+    if (typeof body.text?.content !== 'string' || body.text.content === '') return { errcode: WechatErrcode.DATA_FORMAT_ERROR, errmsg: `data format error, ${rid()}` }
+    const last = wechat.lastInteraction(user.openid)
+    if (!wechat.following(user.openid) || last === null || clock.nowS() - last > SERVICE_WINDOW_S) return { errcode: WechatErrcode.RESPONSE_OUT_OF_TIME, errmsg: `response out of time limit or subscription is canceled, ${rid()}` }
+    if (!spend('custom')) return quotaError()
+    wechat.addMessage(user.openid, 'custom', { content: body.text.content }, clock.nowS())
+    return { errcode: WechatErrcode.OK, errmsg: 'ok' }
   })
 }
 

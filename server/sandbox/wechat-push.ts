@@ -52,11 +52,18 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
 
   app.post('/sandbox/wechat/push', async (request, reply) => {
     const input = (request.body ?? {}) as { openid?: string; msg_type?: string; content?: string; event?: string; event_key?: string; device_id?: string; mode?: Mode; create_time?: number; timestamp?: number; nonce?: string }
-    const target = options.pushUrl()
-    if (!target) return reply.status(409).send({ error: 'no_push_url', message: 'no server URL is configured for the Official Account' })
     if (!input.openid || !['text', 'event', 'device_event'].includes(input.msg_type ?? '')) {
       return reply.status(400).send({ error: 'bad_push', message: 'body must be {"openid", "msg_type":"text"|"event"|"device_event", "content"|"event", "event_key"?, "device_id"?}' })
     }
+    // What opens the customer-service window: a message, a menu click, a scan, following (a VIEW click does not).
+    // WeChat counts it, and (un)following, whether or not the account's server answers.
+    if (input.msg_type === 'event' && input.event === 'unsubscribe') options.wechat.setFollowing(input.openid, false)
+    if (input.msg_type === 'event' && input.event === 'subscribe') options.wechat.setFollowing(input.openid, true)
+    if (input.msg_type === 'text' || (input.msg_type === 'event' && ['CLICK', 'SCAN', 'subscribe', 'scancode_push', 'scancode_waitmsg'].includes(input.event ?? ''))) {
+      options.wechat.touch(input.openid, options.clock.nowS())
+    }
+    const target = options.pushUrl()
+    if (!target) return reply.status(409).send({ error: 'no_push_url', message: 'no server URL is configured for the Official Account' })
     const mode: Mode = input.mode ?? 'safe'
     const createTime = input.create_time ?? options.clock.nowS()
     // The WeChat hardware platform's device events (`MsgType` device_event, `Event` bind/unbind, as the AbleCloud
@@ -81,8 +88,6 @@ export async function wechatPush(app: FastifyInstance, options: WechatPushOption
       body = mode === 'safe' ? `<xml>${envelope}</xml>` : inner.replace('</xml>', `<Encrypt>${cdata(encrypted)}</Encrypt></xml>`)
     }
     if (input.msg_type === 'text') options.wechat.addMessage(input.openid, 'user', { content: input.content ?? '' }, options.clock.nowS())
-    if (input.msg_type === 'event' && input.event === 'unsubscribe') options.wechat.setFollowing(input.openid, false)
-    if (input.msg_type === 'event' && input.event === 'subscribe') options.wechat.setFollowing(input.openid, true)
     const started = Date.now()
     const response = await fetch(`${target}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(5000) })
     const raw = await response.text()

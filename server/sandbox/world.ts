@@ -6,6 +6,7 @@ import { Bindings } from './bindings'
 import type { SandboxClock } from './clock'
 import { Devices } from './devices'
 import type { SandboxProduct } from './products/product'
+import { RawLog } from './raw-log'
 import { SEED_USERS } from './seed'
 import { SharingDesk } from './sharing'
 import type { SandboxStores } from './store/index'
@@ -15,11 +16,14 @@ export class World {
   readonly devices: Devices
   readonly bindings: Bindings
   readonly sharing: SharingDesk
+  /** The cloud's communication and online log of each device (Open API raw_data). */
+  readonly rawLog: RawLog
 
   constructor(stores: SandboxStores, readonly products: Map<string, SandboxProduct>, readonly clock: SandboxClock) {
     this.accounts = new Accounts(stores.users, clock)
     this.devices = new Devices(stores.devices, products, clock)
     this.bindings = new Bindings(stores.bindings, this.devices, clock)
+    this.rawLog = new RawLog(stores.rawData, this.devices, clock)
     this.sharing = new SharingDesk(stores.sharings, this.accounts, this.bindings, this.devices, clock)
     if (stores.wechat.userCount() === 0) {
       for (const user of SEED_USERS) {

@@ -5,9 +5,12 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import {
-  AccessTokenSource, memoryTokenCache, sendTemplateMessage, sqliteHistoryStore, TemplateMessageError, type HistoryStore, type Notice,
+  AccessTokenSource, memoryTokenCache, sendCustomText, sendSubscribeMessage, sendTemplateMessage, sqliteCommandStore, sqliteHistoryStore, TemplateMessageError, WeChatApiError,
+  type HistoryStore, type Notice,
 } from '../bff/worker-seam'
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
+import { channelsFor, CONFIG_HINT, verdictOf, type Channel } from './channels'
+import { commandResults, COMMAND_ANSWER_MS } from './command-results'
 import { SnotiClient, type SnotiEndpoint, type SnotiPush } from './snoti-client'
 
 /** Bindings read per user are trusted this long; bind/unbind events keep them current in between. */
@@ -24,7 +27,11 @@ export interface WorkerOptions {
   db: Database.Database
   snoti: SnotiEndpoint
   gizwits: { apiBase: string; appId: string }
-  wechat: { apiBase: string; appId: string; appSecret: string; alertTemplateId: string }
+  /**
+   * `subscribeTemplateId`: the subscription-notice template for command results (keywords thing1 device, thing2
+   * result, thing3 detail, time4 time); without one, results go by customer-service message or stay in the app.
+   */
+  wechat: { apiBase: string; appId: string; appSecret: string; alertTemplateId: string; subscribeTemplateId?: string }
   /** The app's public origin: a notice links to `<appUrl>/devices/<did>`, which opens through the silent login. */
   appUrl: string
   log?: (message: string) => void
@@ -36,6 +43,8 @@ export interface WorkerOptions {
   now?: () => number
   holdTickMs?: number
   digestEveryMs?: number
+  /** How long a sent command whose page closed may wait for the device's report before it is told as failed. */
+  commandAnswerMs?: number
 }
 
 export interface EventWorker {
@@ -60,6 +69,7 @@ const clientMsgId = (key: string) => createHash('sha256').update(key).digest('he
 export function startWorker(options: WorkerOptions): EventWorker {
   const log = options.log ?? ((message: string) => console.warn(`[worker] ${message}`))
   const store = sqliteHistoryStore(options.db)
+  const commands = commandResults(sqliteCommandStore(options.db), store, options.commandAnswerMs ?? COMMAND_ANSWER_MS)
   const accessToken = new AccessTokenSource({ appId: options.wechat.appId, appSecret: options.wechat.appSecret, apiBase: options.wechat.apiBase }, memoryTokenCache())
 
   // ---- who is bound to a device: each user's bindings, read as that user (phone_id = openid, as the BFF logs in) ----
@@ -131,6 +141,8 @@ export function startWorker(options: WorkerOptions): EventWorker {
         const data = (push.data ?? {}) as Record<string, unknown>
         const numbers = Object.fromEntries(Object.entries(data).filter(([, value]) => typeof value === 'number')) as Record<string, number>
         store.appendValues(did, at, numbers)
+        // Commands to this device that this report shows done are confirmed (their result told if due).
+        commands.confirmByReport(did, data)
         for (const rule of store.rulesOf(did)) {
           const value = numbers[rule.attr]
           if (value !== undefined) step(rule.id, did, value, at)
@@ -165,6 +177,8 @@ export function startWorker(options: WorkerOptions): EventWorker {
       const id = Number(key.slice('rule:'.length))
       if (key.startsWith('rule:') && Number.isInteger(id)) store.atomically(() => step(id, did, null, at))
     }
+    // Commands whose page closed: those settled (by the relay or a report) become notices, the unanswered fail.
+    store.atomically(() => commands.tell(at))
     void flushNotices()
   }
 
@@ -172,28 +186,62 @@ export function startWorker(options: WorkerOptions): EventWorker {
   let sending: Promise<void> = Promise.resolve()
   const timeText = (at: number) => new Date(at * 1000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
-  async function send(notice: Notice): Promise<void> {
+  const linkOf = (notice: Notice) => `${options.appUrl}/devices/${encodeURIComponent(notice.did)}`
+
+  /** One attempt on one channel; the errcode WeChat answered (0 = sent), or null when it did not answer. */
+  async function attempt(channel: Channel, notice: Notice): Promise<{ errcode: number | null; message: string; msgid?: number }> {
     try {
-      const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
-        touser: notice.openid,
-        template_id: options.wechat.alertTemplateId,
-        url: `${options.appUrl}/devices/${encodeURIComponent(notice.did)}`,
-        client_msg_id: clientMsgId(notice.notice_key),
-        data: { thing1: { value: notice.device_name.slice(0, 20) }, thing2: { value: notice.title }, character_string3: { value: notice.detail.slice(0, 32) }, time4: { value: timeText(notice.created_at) } },
-      })
-      store.markNotice(notice.id, 'sent', `msgid ${msgid}`)
+      if (channel === 'template') {
+        const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
+          touser: notice.openid,
+          template_id: options.wechat.alertTemplateId,
+          url: linkOf(notice),
+          client_msg_id: clientMsgId(notice.notice_key),
+          data: { thing1: { value: notice.device_name.slice(0, 20) }, thing2: { value: notice.title.slice(0, 20) }, character_string3: { value: notice.detail.slice(0, 32) }, time4: { value: timeText(notice.created_at) } },
+        })
+        return { errcode: 0, message: 'ok', msgid }
+      }
+      if (channel === 'subscribe') {
+        await sendSubscribeMessage(options.wechat.apiBase, accessToken, {
+          touser: notice.openid,
+          template_id: options.wechat.subscribeTemplateId!,
+          page: linkOf(notice),
+          data: { thing1: { value: notice.device_name.slice(0, 20) }, thing2: { value: notice.title.slice(0, 20) }, thing3: { value: notice.detail.slice(0, 20) }, time4: { value: timeText(notice.created_at) } },
+        })
+      } else {
+        await sendCustomText(options.wechat.apiBase, accessToken, notice.openid, `${notice.device_name}：${notice.title}（${notice.detail}）\n<a href="${linkOf(notice)}">打开设备</a>`)
+      }
+      return { errcode: 0, message: 'ok' }
     } catch (error) {
-      if (error instanceof TemplateMessageError) {
-        if (error.kind === 'not_subscribed' || error.kind === 'bad_openid') store.markNotice(notice.id, 'in_app_only', `${error.errcode}`)
-        else if (error.kind === 'quota') store.markNotice(notice.id, 'queued', `${error.errcode}`)
-        else if (error.kind === 'api_error' && error.errcode === -1) log(`WeChat busy for notice ${notice.id}; trying again later`)
-        else {
-          // Template misconfigured (40037, 47003): the operator must act; never a retry storm.
-          store.markNotice(notice.id, 'failed', `${error.errcode}`)
-          log(`notice ${notice.id} not sent: ${error.message}${error.kind === 'bad_template' ? ' — check WECHAT_ALERT_TEMPLATE_ID' : ''}`)
-        }
-      } else log(`notice ${notice.id} not sent yet (${(error as Error).message}); trying again later`)
+      if (error instanceof TemplateMessageError || error instanceof WeChatApiError) return { errcode: error.errcode, message: error.message }
+      return { errcode: null, message: (error as Error).message }
     }
+  }
+
+  /** Tries the notice's channels in order (channels.ts decides which and what each answer means) and stores the outcome. */
+  async function send(notice: Notice): Promise<void> {
+    const plan = channelsFor(notice.kind, notice.kind === 'command' ? store.lastInteractionAt(notice.openid) : null, now())
+      .filter((channel) => channel !== 'subscribe' || options.wechat.subscribeTemplateId)
+    let last = '45015'
+    for (const channel of plan) {
+      const answer = await attempt(channel, notice)
+      const verdict = verdictOf(answer.errcode)
+      switch (verdict) {
+        case 'sent': return store.markNotice(notice.id, 'sent', answer.msgid === undefined ? 'ok' : `msgid ${answer.msgid}`, channel)
+        case 'in_app_only': return store.markNotice(notice.id, 'in_app_only', String(answer.errcode), 'app')
+        case 'queued': return store.markNotice(notice.id, 'queued', String(answer.errcode), channel)
+        case 'retry': return log(`notice ${notice.id} not sent yet by ${channel} (${answer.message}); trying again later`)
+        case 'failed':
+          // Misconfigured (40037, 47003, 48001): the operator must act; never a retry storm.
+          store.markNotice(notice.id, 'failed', String(answer.errcode), channel)
+          return log(`notice ${notice.id} not sent by ${channel}: ${answer.message} — ${CONFIG_HINT[channel]}`)
+        case 'next':
+          last = String(answer.errcode)
+          continue
+      }
+    }
+    // Every channel said "not now" (outside the window), or none is configured: the app has it.
+    store.markNotice(notice.id, 'in_app_only', plan.length === 0 ? 'no_channel' : last, 'app')
   }
 
   const flushNotices = () => {
@@ -210,7 +258,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
   async function sendDigest(group: Notice[]): Promise<void> {
     const latest = group[group.length - 1]
     const ids = group.map((notice) => notice.id)
-    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => store.markNotice(id, status, result)))
+    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => store.markNotice(id, status, result, status === 'in_app_only' ? 'app' : 'template')))
     try {
       const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
         touser: latest.openid,

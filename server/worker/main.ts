@@ -51,6 +51,7 @@ const worker = startWorker({
     appId: required('WECHAT_APP_ID'),
     appSecret: required('WECHAT_APP_SECRET'),
     alertTemplateId: required('WECHAT_ALERT_TEMPLATE_ID'),
+    subscribeTemplateId: env.WECHAT_SUBSCRIBE_TEMPLATE_ID || undefined,
   },
   appUrl: required('PUBLIC_URL'),
 })

@@ -32,7 +32,7 @@ describe('store', () => {
     const file = tempFile()
     const first = openDatabase(file)
     const applied = first.prepare('SELECT name FROM schema_migrations ORDER BY name').all()
-    expect(applied).toEqual([{ name: '001_init.sql' }, { name: '002_wechat_push.sql' }, { name: '003_secrets_at_rest.sql' }, { name: '004_wechat_push_replay.sql' }, { name: '005_relay_commands.sql' }, { name: '006_device_history_alerts.sql' }, { name: '007_alert_rules_complete.sql' }, { name: '008_wechat_nickname.sql' }, { name: '010_homes.sql' }])
+    expect(applied).toEqual([{ name: '001_init.sql' }, { name: '002_wechat_push.sql' }, { name: '003_secrets_at_rest.sql' }, { name: '004_wechat_push_replay.sql' }, { name: '005_relay_commands.sql' }, { name: '006_device_history_alerts.sql' }, { name: '007_alert_rules_complete.sql' }, { name: '008_wechat_nickname.sql' }, { name: '009_command_results_channels.sql' }, { name: '010_homes.sql' }])
     first.close()
     const again = openDatabase(file)
     expect(migrate(again)).toEqual([])

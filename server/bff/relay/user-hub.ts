@@ -13,6 +13,7 @@ import type { GizwitsAccounts } from '../gizwits/gizwits-accounts'
 import type { OpenApiClient } from '../gizwits/open-api-client'
 import { localeFrom, translate, type MessageKey } from '../i18n/messages'
 import { assertWritable } from '../gizwits/datapoint-check'
+import { COMMAND_FAILURE, type CommandFailure, type CommandSource } from '@shared/commands'
 import type { CommandStore, StoredCommand, StoredCommandState } from '../store/command-store'
 import { CloudConnection, type CloudTiming } from './cloud-connection'
 import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
@@ -105,8 +106,8 @@ export class UserHub {
   }
 
   /** Stores a command's new state, then tells the cluster. */
-  private async record(openid: string, id: string, state: StoredCommandState): Promise<void> {
-    await this.options.commands.setState(openid, id, state)
+  private async record(openid: string, id: string, state: StoredCommandState, reason?: CommandFailure): Promise<void> {
+    await this.options.commands.setState(openid, id, state, reason)
     this.options.announce?.(openid, id, state)
   }
 
@@ -154,9 +155,22 @@ export class UserHub {
     if (!link) return
     link.pages.delete(page)
     for (const pages of link.subscribers.values()) pages.delete(page)
-    // The write stays pending: its outcome is still recorded when the device answers, for the page to ask later.
-    for (const pending of link.pendingWrites.values()) if (pending.answer.page === page) pending.answer.page = null
-    for (const answers of this.queued.values()) for (const answer of answers) if (answer.page === page) answer.page = null
+    // The write stays pending: its outcome is still recorded when the device answers, for the page to ask later,
+    // and — the page being gone — told to the user as a notice by the vendor's worker (the 反馈 of its design).
+    const orphaned: string[] = []
+    for (const pending of link.pendingWrites.values()) {
+      if (pending.answer.page !== page) continue
+      pending.answer.page = null
+      if (pending.id !== undefined && !pending.confirmed) orphaned.push(pending.id)
+    }
+    for (const [key, answers] of this.queued) {
+      for (const answer of answers) {
+        if (answer.page !== page) continue
+        answer.page = null
+        if (key.startsWith(`${openid}\u0000`)) orphaned.push(key.slice(openid.length + 1))
+      }
+    }
+    if (orphaned.length > 0) this.quietly(() => this.options.commands.tellResults(openid, orphaned))
     if (link.pages.size === 0) {
       link.releaseTimer = setTimeout(() => this.release(openid), this.options.releaseAfterMs ?? 30_000)
     }
@@ -203,7 +217,8 @@ export class UserHub {
     link.cloud?.send({ cmd: 'c2s_read', data: { did } })
   }
 
-  async write(openid: string, page: PageClient, frame: PageC2sWrite, receivedAt = Date.now()): Promise<void> {
+  /** `source`: the path the command came by (the page socket passes COMMAND_SOURCE.PAGE), stored with it. */
+  async write(openid: string, page: PageClient, frame: PageC2sWrite, source: CommandSource, receivedAt = Date.now()): Promise<void> {
     const { did, attrs } = frame.data
     const id = frame.id
     const { commands } = this.options
@@ -214,7 +229,7 @@ export class UserHub {
       const waiting = this.queued.get(key)
       if (waiting) return void waiting.push(answers[0])
       this.queued.set(key, answers)
-      const { created, command } = await commands.begin(openid, id, did)
+      const { created, command } = await commands.begin(openid, id, did, { source, attrs })
       if (!created) {
         this.queued.delete(key)
         return this.answerRetry(openid, page, frame.req_sn, command)
@@ -222,7 +237,8 @@ export class UserHub {
     }
     const finish = async (state: 'failed' | 'expired', code: string, msg: (locale: PageClient['locale']) => string) => {
       if (id !== undefined) {
-        await this.record(openid, id, state).catch((error: unknown) => this.options.onStoreError?.(error))
+        const reason = state === 'expired' ? COMMAND_FAILURE.NOT_SENT : code === WriteErrorCode.DEVICE_OFFLINE ? COMMAND_FAILURE.DEVICE_OFFLINE : COMMAND_FAILURE.REFUSED
+        await this.record(openid, id, state, reason).catch((error: unknown) => this.options.onStoreError?.(error))
         answers = this.queued.get(key) ?? answers
         this.queued.delete(key)
       }

@@ -7,6 +7,7 @@
 import { Type } from 'typebox'
 import type { WebSocket } from 'ws'
 import { checkPageClientFrame, PageWsCloseCode, PageWsErrorCode, WriteErrorCode, type PageClientFrame } from '@shared/ws-frames'
+import { COMMAND_SOURCE } from '@shared/commands'
 import type { Context } from '../context'
 import { localeFrom, translate } from '../i18n/messages'
 import { TokenBucket } from '../relay/token-bucket'
@@ -72,7 +73,7 @@ export async function pageSocketRoute(app: RouteScope, context: Context): Promis
         case 'ping': return page.send('{"cmd":"pong"}')
         case 'subscribe_req': return void context.hub.subscribe(user, page, [...new Set(frame.data.map((item) => item.did))]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
         case 'c2s_read': return context.hub.read(user, page, frame.data.did)
-        case 'c2s_write': return void context.hub.write(user, page, frame).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
+        case 'c2s_write': return void context.hub.write(user, page, frame, COMMAND_SOURCE.PAGE).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
         case 'c2s_command_status': return void context.hub.commandStatus(user, page, [...new Set(frame.data.ids)]).catch(() => context.hub.invalid(page, PageWsErrorCode.BAD_FRAME, 'cloud_unavailable'))
       }
     }

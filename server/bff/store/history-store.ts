@@ -1,4 +1,4 @@
-// Device history, alert rules and notices (migrations 006, 007): written by the vendor's worker (server/worker/) from
+// Device history, alert rules and notices (migrations 006, 007, 009): written by the vendor's worker (server/worker/) from
 // SNoti events, read by the BFF's history routes. The only place with SQL for these tables.
 import type Database from 'better-sqlite3'
 
@@ -11,7 +11,13 @@ export type NoticeStatus = 'pending' | 'sent' | 'in_app_only' | 'failed' | 'queu
 export interface Notice {
   id: number; notice_key: string; openid: string; did: string; device_name: string; title: string; detail: string; created_at: number
   status: NoticeStatus; result: string | null; edge: 'fire' | 'clear'; alert_key: string; read_at: number | null
+  /** What it tells: an alert edge, or a command's result. */
+  kind: NoticeKind
+  /** The WeChat channel it went by, or 'app' when it stayed in the app; null until tried. */
+  channel: NoticeChannel | null
 }
+export type NoticeKind = 'alert' | 'command'
+export type NoticeChannel = 'template' | 'subscribe' | 'custom' | 'app'
 /** What the worker remembers of one alert between reports (see server/worker/alerts.ts). */
 export interface AlertMemoryRow { state: 'firing' | 'ok'; pendingSince: number | null; lastValue: number | null; notifiedAt: number | null; silenced: boolean }
 export interface QuietHours { start_min: number; end_min: number; time_zone: string }
@@ -55,11 +61,21 @@ export interface HistoryStore {
   openidOf: (uid: string) => string | null
 
   /** false when a notice with this key exists already (the same edge seen twice). */
-  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result' | 'read_at'> & { status?: 'pending' | 'in_app_only'; result?: string }) => boolean
+  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result' | 'read_at' | 'kind' | 'channel'> & { status?: 'pending' | 'in_app_only'; result?: string; kind?: NoticeKind }) => boolean
   pendingNotices: () => Notice[]
   /** Notices held back by WeChat's daily quota (45009), oldest first, for the digest. */
   queuedNotices: () => Notice[]
-  markNotice: (id: number, status: NoticeStatus, result: string) => void
+  /** The notice's delivery result, and the channel it went by (or stayed in: 'app'). */
+  markNotice: (id: number, status: NoticeStatus, result: string, channel?: NoticeChannel) => void
+  /**
+   * When this user last messaged the account, clicked its menu, scanned or followed (UTC seconds), from the pushes
+   * the BFF keeps (wechat_events): what opens WeChat's 48-hour customer-service window.
+   */
+  lastInteractionAt: (openid: string) => number | null
+  /** A device's status reports as the worker received them, newest first, before `beforeS` (UTC seconds). */
+  reportsOf: (did: string, limit: number, beforeS: number) => Array<{ created_at: number; data: Record<string, unknown> }>
+  /** One user's alert notices about one device, newest first, before `beforeS`. */
+  alertsOf: (openid: string, did: string, limit: number, beforeS: number) => Notice[]
   noticesOf: (openid: string, did: string, limit: number) => Notice[]
   /** One user's notices for the app, newest first, before `beforeId` when paging; and how many are unread. */
   inbox: (openid: string, limit: number, beforeId?: number, did?: string) => Notice[]
@@ -155,15 +171,22 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
     knownUsers: () => prepare('SELECT openid, gizwits_uid AS uid FROM users WHERE gizwits_uid IS NOT NULL').all() as Array<{ openid: string; uid: string }>,
     openidOf: (uid) => (prepare('SELECT openid FROM users WHERE gizwits_uid = ?').get(uid) as { openid: string } | undefined)?.openid ?? null,
 
-    addNotice: (notice) => prepare(`INSERT OR IGNORE INTO notices (notice_key, openid, did, device_name, title, detail, created_at, status, result, edge, alert_key)
-                                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    addNotice: (notice) => prepare(`INSERT OR IGNORE INTO notices (notice_key, openid, did, device_name, title, detail, created_at, status, result, edge, alert_key, kind, channel)
+                                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(notice.notice_key, notice.openid, notice.did, notice.device_name, notice.title, notice.detail, notice.created_at, notice.status ?? 'pending', notice.result ?? null,
-        notice.edge, notice.alert_key).changes === 1,
+        notice.edge, notice.alert_key, notice.kind ?? 'alert', notice.status === 'in_app_only' ? 'app' : null).changes === 1,
     pendingNotices: () => prepare("SELECT * FROM notices WHERE status = 'pending' ORDER BY id").all() as Notice[],
     queuedNotices: () => prepare("SELECT * FROM notices WHERE status = 'queued' ORDER BY id").all() as Notice[],
-    markNotice: (id, status, result) => {
-      prepare('UPDATE notices SET status = ?, result = ? WHERE id = ?').run(status, result, id)
+    markNotice: (id, status, result, channel) => {
+      prepare('UPDATE notices SET status = ?, result = ?, channel = COALESCE(?, channel) WHERE id = ?').run(status, result, channel ?? null, id)
     },
+    reportsOf: (did, limit, beforeS) => (prepare(`SELECT created_at, data FROM device_events WHERE did = ? AND event_type = 'device_status_kv' AND created_at < ?
+                                                     ORDER BY created_at DESC LIMIT ?`).all(did, beforeS, limit) as Array<{ created_at: number; data: string }>)
+      .map((row) => ({ created_at: row.created_at, data: JSON.parse(row.data) as Record<string, unknown> })),
+    alertsOf: (openid, did, limit, beforeS) => prepare(`SELECT * FROM notices WHERE openid = ? AND did = ? AND kind = 'alert' AND created_at < ? ORDER BY created_at DESC LIMIT ?`)
+      .all(openid, did, beforeS, limit) as Notice[],
+    lastInteractionAt: (openid) => (prepare(`SELECT MAX(received_at) AS at FROM wechat_events WHERE openid = ? AND (msg_type = 'text'
+                                                OR (msg_type = 'event' AND event IN ('CLICK', 'SCAN', 'subscribe', 'scancode_push', 'scancode_waitmsg')))`).get(openid) as { at: number | null }).at,
     noticesOf: (openid, did, limit) => prepare('SELECT * FROM notices WHERE openid = ? AND did = ? ORDER BY id DESC LIMIT ?').all(openid, did, limit) as Notice[],
     inbox: (openid, limit, beforeId, did) => prepare(`SELECT * FROM notices WHERE openid = ? AND id < ? AND (? IS NULL OR did = ?) ORDER BY id DESC LIMIT ?`)
       .all(openid, beforeId ?? Number.MAX_SAFE_INTEGER, did ?? null, did ?? null, limit) as Notice[],

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
+import { tellsResultFromStart } from '@shared/commands'
 import type { CommandStore, StoredCommand, StoredCommandState } from './command-store'
 import { COMMAND_TTL_MS } from './command-store'
 import { sha256Hex } from './database'
@@ -153,13 +154,17 @@ export function pgCommandStore(pool: pg.Pool): CommandStore {
     return rows[0] ? toCommand(rows[0]) : null
   }
   return {
-    begin: async (openid, id, did) => {
+    begin: async (openid, id, did, origin) => {
       const now = Date.now()
-      const inserted = await pool.query("INSERT INTO relay_commands (openid, id, did, state, created_at, updated_at) VALUES ($1, $2, $3, 'queued', $4, $4) ON CONFLICT DO NOTHING", [openid, id, did, now])
+      const inserted = await pool.query("INSERT INTO relay_commands (openid, id, did, state, created_at, updated_at, source, attrs, tell_result) VALUES ($1, $2, $3, 'queued', $4, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        [openid, id, did, now, origin.source, JSON.stringify(origin.attrs), tellsResultFromStart(origin.source) ? 1 : 0])
       return { created: inserted.rowCount === 1, command: (await get(openid, id))! }
     },
-    setState: async (openid, id, state) => {
-      await pool.query('UPDATE relay_commands SET state = $1, updated_at = $2 WHERE openid = $3 AND id = $4', [state, Date.now(), openid, id])
+    setState: async (openid, id, state, reason) => {
+      await pool.query('UPDATE relay_commands SET state = $1, updated_at = $2, reason = COALESCE($5, reason) WHERE openid = $3 AND id = $4', [state, Date.now(), openid, id, reason ?? null])
+    },
+    tellResults: async (openid, ids) => {
+      if (ids.length > 0) await pool.query("UPDATE relay_commands SET tell_result = 1 WHERE openid = $1 AND id = ANY($2) AND state IN ('queued', 'sent')", [openid, ids])
     },
     get,
     expireQueued: async (before = Date.now()) =>

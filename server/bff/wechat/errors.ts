@@ -23,8 +23,14 @@ export const WeChatErrcode = {
   CODE_EXPIRED: 42003,
   /** Template message to a user who does not follow the account. */
   NOT_SUBSCRIBED: 43004,
+  /** Subscription notice without a consent left: the user refused, or used it up. */
+  SUBSCRIPTION_REFUSED: 43101,
   /** A daily API quota is used up. */
   QUOTA_REACHED: 45009,
+  /** Customer-service message outside the user's 48-hour window (or to one who unfollowed). */
+  OUT_OF_WINDOW: 45015,
+  /** A keyword's value breaks its type's rule (the errmsg names it): the template's fields are misconfigured. */
+  ARGUMENT_INVALID: 47003,
 } as const
 
 /** Codes that mean "this access_token is no good" (invalid or not latest, expired, malformed). */

@@ -84,6 +84,10 @@ export function openSandboxStore(file: string): Database.Database {
     CREATE TABLE IF NOT EXISTS wechat_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, openid TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS device_reports (did TEXT NOT NULL, at INTEGER NOT NULL, attrs TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS device_reports_did_at ON device_reports (did, at);
+    CREATE TABLE IF NOT EXISTS wechat_interactions (openid TEXT PRIMARY KEY, at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS wechat_subscribe_credits (openid TEXT NOT NULL, template_id TEXT NOT NULL, credits INTEGER NOT NULL, PRIMARY KEY (openid, template_id));
+    CREATE TABLE IF NOT EXISTS raw_data (id INTEGER PRIMARY KEY AUTOINCREMENT, did TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL, timestamp REAL NOT NULL, entry TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS raw_data_did_kind_at ON raw_data (did, kind, timestamp);
   `)
   const bindingColumns = (db.prepare('PRAGMA table_info(bindings)').all() as Array<{ name: string }>).map((column) => column.name)
   if (!bindingColumns.includes('expires_at')) db.exec('ALTER TABLE bindings ADD COLUMN expires_at INTEGER')

@@ -2,6 +2,7 @@
 import { openSandboxStore } from './database'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
+import { RawDataStore } from './raw-data'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -12,6 +13,7 @@ export interface SandboxStores {
   devices: DeviceStore
   sharings: SharingStore
   wechat: WechatStore
+  rawData: RawDataStore
   close: () => void
 }
 
@@ -24,6 +26,7 @@ export function openStores(file: string): SandboxStores {
     devices: new DeviceStore(db),
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
+    rawData: new RawDataStore(db),
     close: () => db.close(),
   }
 }

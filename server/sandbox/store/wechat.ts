@@ -1,5 +1,6 @@
 // The sandbox's WeChat side as rows: its demo users, who unfollowed the Official Account, and each user's
-// conversation with it (what the sandbox's WeChat page shows).
+// conversation with it (what the sandbox's WeChat page shows), when each last spoke to the account (the
+// customer-service window) and how many subscription-notice consents each has left per template.
 import type Database from 'better-sqlite3'
 
 export interface WechatUserRow {
@@ -43,12 +44,30 @@ export class WechatStore {
   }
 
   /** A bubble in the user's conversation; its id. */
-  addMessage(openid: string, kind: 'user' | 'reply' | 'template', body: object, createdAt: number): number {
+  addMessage(openid: string, kind: 'user' | 'reply' | 'template' | 'subscribe' | 'custom', body: object, createdAt: number): number {
     const { lastInsertRowid } = this.db.prepare('INSERT INTO wechat_messages (openid, kind, body, created_at) VALUES (?, ?, ?, ?)').run(openid, kind, JSON.stringify(body), createdAt)
     return Number(lastInsertRowid)
   }
 
   messages(openid: string): WechatMessageRow[] {
     return this.db.prepare('SELECT id, kind, body, created_at FROM wechat_messages WHERE openid = ? ORDER BY id').all(openid) as WechatMessageRow[]
+  }
+
+  /** The user messaged, clicked the menu or scanned: the customer-service window opens from here. */
+  touch(openid: string, at: number): void {
+    this.db.prepare('INSERT INTO wechat_interactions (openid, at) VALUES (?, ?) ON CONFLICT(openid) DO UPDATE SET at = excluded.at').run(openid, at)
+  }
+
+  lastInteraction(openid: string): number | null {
+    return (this.db.prepare('SELECT at FROM wechat_interactions WHERE openid = ?').get(openid) as { at: number } | undefined)?.at ?? null
+  }
+
+  /** Consents left (one notice each) for this user and subscription template. */
+  credits(openid: string, templateId: string): number {
+    return (this.db.prepare('SELECT credits FROM wechat_subscribe_credits WHERE openid = ? AND template_id = ?').get(openid, templateId) as { credits: number } | undefined)?.credits ?? 0
+  }
+
+  setCredits(openid: string, templateId: string, credits: number): void {
+    this.db.prepare('INSERT INTO wechat_subscribe_credits (openid, template_id, credits) VALUES (?, ?, ?) ON CONFLICT(openid, template_id) DO UPDATE SET credits = excluded.credits').run(openid, templateId, credits)
   }
 }
