@@ -1,5 +1,6 @@
 // The sandbox's store layer: one SQLite file, one store per owner. Raw SQL lives in this folder only.
 import { openSandboxStore } from './database'
+import { AutomationStore } from './automation'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
 import { SharingStore } from './sharings'
@@ -12,6 +13,8 @@ export interface SandboxStores {
   devices: DeviceStore
   sharings: SharingStore
   wechat: WechatStore
+  /** Groups and scenes (automation/). */
+  automation: AutomationStore
   close: () => void
 }
 
@@ -24,6 +27,7 @@ export function openStores(file: string): SandboxStores {
     devices: new DeviceStore(db),
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
+    automation: new AutomationStore(db),
     close: () => db.close(),
   }
 }
