@@ -40,6 +40,8 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (url === '/ws') return 'socket'
   if (method === 'POST' && BIND_PATHS.has(url)) return 'bind'
   if (method === 'POST' && url.startsWith('/api/app/control/')) return 'control'
+  // A group control and a scene run are controls too (each may move many devices).
+  if (method === 'POST' && /^\/api\/app\/(group\/[^/]+\/control|scene\/[^/]+\/task)$/.test(url)) return 'control'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

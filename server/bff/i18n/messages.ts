@@ -68,6 +68,12 @@ const zhCN = {
   alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
   alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
   alert_range_invalid: '范围的上限要大于下限',
+  automation_guest: '“{name}”是别人分享给你的，不能加入分组或场景，也不能修改或删除用到它的场景；可以执行已有场景。请让设备主人来设置',
+  group_not_found: '找不到这个分组，它可能已被删除',
+  scene_not_found: '找不到这个场景，它可能已被删除',
+  group_mixed_products: '只有同一种产品的设备组成的分组才能一起控制',
+  scene_delay_range: '延时必须在 1 到 {max} 秒之间',
+  scene_step_empty: '每个设备或分组步骤至少要设置一个值',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -139,6 +145,12 @@ const en: Record<MessageKey, string> = {
   alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
   alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
   alert_range_invalid: 'The top of the range must be above its bottom',
+  automation_guest: '"{name}" was shared with you: it cannot be put in a group or scene, nor can scenes using it be changed or deleted; you can still run existing scenes. Ask the device\'s owner to set it up',
+  group_not_found: 'This group does not exist; it may have been deleted',
+  scene_not_found: 'This scene does not exist; it may have been deleted',
+  group_mixed_products: 'Only a group of devices of one product can be controlled together',
+  scene_delay_range: 'A delay must be between 1 and {max} seconds',
+  scene_step_empty: 'Each device or group step needs at least one value',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
