@@ -114,6 +114,9 @@ describe('user scenes', () => {
     const badValue = await call(token, 'POST', '/app/scene', { scene_name: '回家', tasks: [{ task_type: 'device', did: LIVING_ROOM_AC, attrs: { mode: 9 } }] })
     expect(badValue.status).toBe(400)
     expect((await body(badValue)).error_code).toBe(9025)
+    // An enum travels as its index in a scene (seed 003), not by name as in a control.
+    const byName = await call(token, 'POST', '/app/scene', { scene_name: '回家', tasks: [{ task_type: 'device', did: LIVING_ROOM_AC, attrs: { mode: '制冷' } }] })
+    expect((await body(byName)).error_code).toBe(9025)
     expect(await json(await call(token, 'GET', '/app/scene'))).toEqual([])
   })
 

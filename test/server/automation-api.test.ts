@@ -99,6 +99,10 @@ describe('scenes', () => {
       expect(response.status).toBe(400)
       expect((await body(response)).message).toBe(message)
     }
+    const { id: groupId } = await json<{ id: string }>(await owner('/api/app/group', { method: 'POST', json: { group_name: '两台空调', product_key: AC_PRODUCT } }))
+    const groupStep = await owner('/api/app/scene', { method: 'POST', json: { scene_name: '坏场景', tasks: [{ task_type: 'group', group_id: groupId, attrs: { fan_speed: '超强' } }] } })
+    expect(groupStep.status).toBe(400)
+    expect((await body(groupStep)).message).toBe('“风速”只能是：低风 / 中风 / 高风 / 自动')
     const tooLong = await owner('/api/app/scene', { method: 'POST', json: { scene_name: '坏场景', tasks: [{ task_type: 'delay', time: 3601 }] } })
     expect(tooLong.status).toBe(400)
     expect((await json<Scene[]>(await owner('/api/app/scene'))).map((scene) => scene.scene_name)).not.toContain('坏场景')

@@ -42,12 +42,13 @@ export interface SceneRun { id: number; status: number; started_at: string; fini
 
 const runJson = (row: SceneRunRow): SceneRun => ({ id: row.id, status: row.status, started_at: row.started_at, finished_at: row.finished_at, steps: JSON.parse(row.steps) as StepResult[] })
 
-/** Scene wire → REST wire (what /app/control takes): enum index → its name, base64 → hex. Unknown stays as given, for the check to refuse. */
+/** Scene wire → REST wire (what /app/control takes): enum index → its name, base64 → hex. Anything else stays unusable, for the check to refuse. */
 export function sceneAttrsToRest(defs: AttrItem[], attrs: Record<string, AttrValue>): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {}
   for (const [name, value] of Object.entries(attrs)) {
     const attr = defs.find((candidate) => candidate.name === name)
-    if (attr?.data_type === 'enum' && typeof value === 'number') out[name] = attr.enum?.[value] ?? `#${value}`
+    // Seed 003: a scene carries an enum as its index; a name (a control's form) is refused as an unknown item.
+    if (attr?.data_type === 'enum') out[name] = typeof value === 'number' ? (attr.enum?.[value] ?? `#${value}`) : `#${String(value)}`
     else if (attr?.data_type === 'binary' && typeof value === 'string') out[name] = Buffer.from(value, 'base64').toString('hex')
     else out[name] = value
   }
