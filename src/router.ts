@@ -22,6 +22,13 @@ export const router = createRouter({
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue') },
     { path: '/homes', name: 'homes', component: () => import('./pages/HomesPage.vue') },
     { path: '/homes/join', name: 'home-join', component: () => import('./pages/HomeJoinPage.vue') },
+    // The 自动化 tab: scenes and groups here; schedules and rules add /automation/schedules and /automation/rules.
+    { path: '/automation', name: 'automation', component: () => import('./pages/AutomationPage.vue') },
+    { path: '/automation/groups/new', name: 'group-new', component: () => import('./pages/automation/GroupNewPage.vue') },
+    { path: '/automation/groups/:id', name: 'group', component: () => import('./pages/automation/GroupPage.vue'), props: true },
+    { path: '/automation/scenes/new', name: 'scene-new', component: () => import('./pages/automation/SceneEditPage.vue') },
+    { path: '/automation/scenes/:id/edit', name: 'scene-edit', component: () => import('./pages/automation/SceneEditPage.vue'), props: true },
+    { path: '/automation/scenes/:id', name: 'scene', component: () => import('./pages/automation/ScenePage.vue'), props: true },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

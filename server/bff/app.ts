@@ -16,6 +16,7 @@ import { GizwitsApiError, GizwitsUnavailableError } from './gizwits/open-api-cli
 import { localeFrom, translate, type MessageKey } from './i18n/messages'
 import { pageSocketRoute } from './routes/page-socket'
 import { appApiRoutes } from './routes/app-api'
+import { automationRoutes } from './routes/automation-api'
 import { productRoutes } from './routes/products'
 import { sharingRoutes } from './routes/sharing-api'
 import { authRoutes } from './routes/auth'
@@ -194,6 +195,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => deviceLogRoutes(scope, context))
     await signedIn.register(async (scope) => alertsRoutes(scope, context))
     await signedIn.register(async (scope) => homesRoutes(scope, context, new HomeService(context, context.homes)))
+    await signedIn.register(async (scope) => automationRoutes(scope, context))
   })
   const stopAlertBanner = startAlertBanner(context.history, context.hub, undefined, (message) => app.log.warn(message))
 

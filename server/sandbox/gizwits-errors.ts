@@ -13,6 +13,10 @@ export const ErrorCode = {
   USERNAME_UNAVAILABLE: 9019,
   USERNAME_OR_PASSWORD_ERROR: 9020,
   EMAIL_UNAVAILABLE: 9022,
+  SCENE_NOT_FOUND: 9220,
+  SCENE_NOT_YOURS: 9221,
+  /** Invented: seed 003 publishes no group codes (README, "Invented"); 9220's wording, for groups. */
+  GROUP_NOT_FOUND: 9230,
 } as const
 type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -66,6 +70,9 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   [ErrorCode.NOT_GUEST]: [400, 'permission denied, you are not guest!'],
   [ErrorCode.ONLY_SELF_CAN_MODIFY_ALIAS]: [400, 'permission denied, you are not owner or guest!'],
   [ErrorCode.NOT_RECEIVER]: [400, 'permission denied, you are not the receiver!'],
+  [ErrorCode.SCENE_NOT_FOUND]: [404, 'scene not found!'],
+  [ErrorCode.SCENE_NOT_YOURS]: [400, 'the scene does not belong to you!'],
+  [ErrorCode.GROUP_NOT_FOUND]: [404, 'group not found!'],
 }
 
 export class GizwitsFailure extends Error {

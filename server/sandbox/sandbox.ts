@@ -14,6 +14,7 @@ import { gizwitsHttp } from './gizwits-http'
 import { gizwitsRawDataHttp } from './gizwits-raw-data-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
+import { automationHttp } from './automation/automation-http'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openStores } from './store/index'
@@ -153,6 +154,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsRawDataHttp(scope, { world, appId: options.gizwitsAppId })
+    // Groups and scenes (automation/); what it returns is what rules and schedules may call.
+    await automationHttp(scope, { world, simulator, store: stores.automation, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], subscribeTemplateIds: [DEMO_SUBSCRIBE_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })

@@ -120,7 +120,7 @@ const en: Messages<typeof zhCN> = {
     updatedAt: 'Data as of {time}',
     refreshFailed: 'Refresh failed: {reason}',
   },
-  tabs: { devices: 'Devices', messages: 'Messages', me: 'Me' },
+  tabs: { devices: 'Devices', automation: 'Automation', messages: 'Messages', me: 'Me' },
   common: { confirm: 'OK', cancel: 'Cancel', save: 'Save', failed: 'That did not work, please try again' },
   bind: {
     title: 'Add device',

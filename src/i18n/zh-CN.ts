@@ -117,7 +117,7 @@ export default {
     updatedAt: '数据更新于 {time}',
     refreshFailed: '刷新失败：{reason}',
   },
-  tabs: { devices: '设备', messages: '消息', me: '我的' },
+  tabs: { devices: '设备', automation: '自动化', messages: '消息', me: '我的' },
   common: { confirm: '确定', cancel: '取消', save: '保存', failed: '操作没有成功，请重试' },
   bind: {
     title: '绑定设备',

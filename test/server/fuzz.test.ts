@@ -117,6 +117,24 @@ const UPSTREAM: Upstream[] = [
   { method: 'DELETE', path: new RegExp(`^/app/${SEG}/bindings$`), query: ['uid'] },
   { method: 'GET', path: /^\/app\/messages$/, query: ['type', 'limit', 'skip'] },
   { method: 'PUT', path: /^\/app\/messages\/[0-9a-zA-Z]{1,64}$/, query: ['status'] },
+  // Groups and scenes (issue 14): a group control's values are judged against the group's product below.
+  { method: 'GET', path: /^\/app\/group$/ },
+  { method: 'POST', path: /^\/app\/group$/, body: strict({ group_name: Type.String({ minLength: 1, maxLength: 32 }), product_key: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$' })) }) },
+  { method: 'PUT', path: new RegExp(`^/app/group/${SEG}$`), body: strict({ group_name: Type.String({ minLength: 1, maxLength: 32 }) }) },
+  { method: 'DELETE', path: new RegExp(`^/app/group/${SEG}$`) },
+  { method: 'GET', path: new RegExp(`^/app/group/${SEG}/devices$`) },
+  { method: 'POST', path: new RegExp(`^/app/group/${SEG}/devices$`), query: ['show_detail'], body: strict({ dids: Type.Array(Type.String({ pattern: DID_PATTERN }), { minItems: 1, maxItems: 50 }) }) },
+  { method: 'DELETE', path: new RegExp(`^/app/group/${SEG}/devices$`), body: strict({ dids: Type.Array(Type.String({ pattern: DID_PATTERN }), { minItems: 1, maxItems: 50 }) }) },
+  { method: 'POST', path: new RegExp(`^/app/group/${SEG}/control$`), body: strict({ attrs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageValue, { minProperties: 1, maxProperties: 64 }) }) },
+  { method: 'GET', path: /^\/app\/scene$/ },
+  { method: 'POST', path: new RegExp(`^/app/scene(/${SEG})?$`), body: strict({ scene_name: Type.String({ minLength: 1, maxLength: 32 }), remark: Type.String({ maxLength: 200 }), tasks: Type.Array(strict({
+    task_type: Type.Union([Type.Literal('delay'), Type.Literal('device'), Type.Literal('group')]), did: Type.Optional(Type.String({ pattern: DID_PATTERN })), group_id: Type.Optional(Type.String({ pattern: SEG })),
+    attrs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageValue, { minProperties: 1, maxProperties: 64 })), time: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+  }), { minItems: 1, maxItems: 50 }) }) },
+  { method: 'DELETE', path: new RegExp(`^/app/scene/${SEG}$`) },
+  { method: 'POST', path: new RegExp(`^/app/scene/${SEG}/task$`) },
+  { method: 'GET', path: new RegExp(`^/app/scene/${SEG}/task$`) },
+  { method: 'GET', path: new RegExp(`^/app/scene/${SEG}/task/history$`), query: ['limit'] },
 ]
 
 /** Why a value may not be written to a datapoint, judged from the product definition alone (not the BFF's code). */

@@ -42,6 +42,8 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (method === 'POST' && url.startsWith('/api/app/control/')) return 'control'
   // A home invitation's code is tried like a binding code: guessing is limited as binding is.
   if (url.startsWith('/api/homes/invitations/code/')) return 'bind'
+  // A group control and a scene run are controls too (each may move many devices).
+  if (method === 'POST' && /^\/api\/app\/(group\/[^/]+\/control|scene\/[^/]+\/task)$/.test(url)) return 'control'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

@@ -83,6 +83,12 @@ const zhCN = {
   home_invite_not_found: '找不到这个家庭邀请，它可能已被取消',
   home_invite_closed: '这个家庭邀请已经处理过了',
   home_invite_expired: '家庭邀请已过期，请让主人重新邀请',
+  automation_guest: '“{name}”是别人分享给你的，不能加入分组或场景，也不能修改或删除用到它的场景；可以执行已有场景。请让设备主人来设置',
+  group_not_found: '找不到这个分组，它可能已被删除',
+  scene_not_found: '找不到这个场景，它可能已被删除',
+  group_mixed_products: '只有同一种产品的设备组成的分组才能一起控制',
+  scene_delay_range: '延时必须在 1 到 {max} 秒之间',
+  scene_step_empty: '每个设备或分组步骤至少要设置一个值',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -168,6 +174,12 @@ const en: Record<MessageKey, string> = {
   home_invite_not_found: 'This home invitation was not found; it may have been cancelled',
   home_invite_closed: 'This home invitation has already been answered',
   home_invite_expired: 'This home invitation has expired; ask the owner to invite you again',
+  automation_guest: '"{name}" was shared with you: it cannot be put in a group or scene, nor can scenes using it be changed or deleted; you can still run existing scenes. Ask the device\'s owner to set it up',
+  group_not_found: 'This group does not exist; it may have been deleted',
+  scene_not_found: 'This scene does not exist; it may have been deleted',
+  group_mixed_products: 'Only a group of devices of one product can be controlled together',
+  scene_delay_range: 'A delay must be between 1 and {max} seconds',
+  scene_step_empty: 'Each device or group step needs at least one value',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

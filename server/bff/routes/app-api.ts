@@ -9,17 +9,9 @@ import { BindLabelBody } from '@shared/api'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { assertWritable } from '../gizwits/datapoint-check'
-import { Did, errorResponses, type RouteScope } from './route-schemas'
+import { Did, errorResponses, PageControlBody, type RouteScope } from './route-schemas'
 
 const errors = errorResponses
-/**
- * A datapoint value as a page may send it: bounded, so nothing large goes upstream (the datapoint checks follow).
- * The page writes datapoints only; raw frames would bypass the datapoint checks.
- */
-const PageAttrValue = Type.Union([Type.Boolean(), Type.Number(), Type.String({ maxLength: 2048 }), Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 1024 })])
-const PageControlBody = Type.Object({
-  attrs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageAttrValue, { minProperties: 1, maxProperties: 64 }),
-}, { additionalProperties: false })
 
 export async function appApiRoutes(app: RouteScope, context: Context): Promise<void> {
   const { access, accounts, bindingChanges, client } = context

@@ -12,3 +12,12 @@ export const errorResponses = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiEr
 
 /** A Fastify scope whose routes are typed from their TypeBox schemas. */
 export type RouteScope = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>
+
+/**
+ * A datapoint value as a page may send it: bounded, so nothing large goes upstream (the datapoint checks follow).
+ * The page writes datapoints only; raw frames would bypass the datapoint checks. A single control, a group control
+ * and a scene step all take it (routes/app-api.ts, routes/automation-api.ts).
+ */
+export const PageAttrValue = Type.Union([Type.Boolean(), Type.Number(), Type.String({ maxLength: 2048 }), Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 1024 })])
+export const PageAttrs = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageAttrValue, { minProperties: 1, maxProperties: 64 })
+export const PageControlBody = Type.Object({ attrs: PageAttrs }, { additionalProperties: false })

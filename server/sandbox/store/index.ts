@@ -1,5 +1,6 @@
 // The sandbox's store layer: one SQLite file, one store per owner. Raw SQL lives in this folder only.
 import { openSandboxStore } from './database'
+import { AutomationStore } from './automation'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
 import { RawDataStore } from './raw-data'
@@ -14,6 +15,8 @@ export interface SandboxStores {
   sharings: SharingStore
   wechat: WechatStore
   rawData: RawDataStore
+  /** Groups and scenes (automation/). */
+  automation: AutomationStore
   close: () => void
 }
 
@@ -27,6 +30,7 @@ export function openStores(file: string): SandboxStores {
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
     rawData: new RawDataStore(db),
+    automation: new AutomationStore(db),
     close: () => db.close(),
   }
 }
