@@ -5,6 +5,9 @@ import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { SandboxClock } from './clock'
+import { RuleEngine } from './automation/rule-engine'
+import { NO_GROUPS } from './automation/rule-model'
+import { rulesHttp } from './automation/rules-http'
 import { seedHistory } from './history-seed'
 import { controlSurface } from './control-surface'
 import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
@@ -100,6 +103,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()
+  // Linkage rules run on the devices' reports; groups are not wired to them yet (README, "Linkage rules").
+  const rules = new RuleEngine(world, stores.rules, (did, attrs) => simulator.write(did, attrs), NO_GROUPS, clock)
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
@@ -151,6 +156,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await gizwitsSharingHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
+    await rulesHttp(scope, { world, engine: rules, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
@@ -182,6 +188,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8081)
   listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
   simulator.start()
+  rules.start()
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
   const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
@@ -199,6 +206,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       await snoti.close()
       clearInterval(sweeper)
+      rules.stop()
       simulator.stop()
       ws?.close()
       await app.close()
