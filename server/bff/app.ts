@@ -25,6 +25,7 @@ import { wechatRoutes } from './routes/wechat'
 import { wechatPushRoutes } from './routes/wechat-push'
 import { historyRoutes } from './routes/history-api'
 import { alertsRoutes } from './routes/alerts-api'
+import { rulesRoutes } from './routes/rules-api'
 import { startAlertBanner } from './relay/alert-banner'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))
     await signedIn.register(async (scope) => alertsRoutes(scope, context))
+    await signedIn.register(async (scope) => rulesRoutes(scope, context))
   })
   const stopAlertBanner = startAlertBanner(context.history, context.hub, undefined, (message) => app.log.warn(message))
 

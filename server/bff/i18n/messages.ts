@@ -68,6 +68,12 @@ const zhCN = {
   alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
   alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
   alert_range_invalid: '范围的上限要大于下限',
+  rule_guest: '“{name}”是别人分享给你的设备，不能用在联动规则里，也不能修改或删除用到它的规则',
+  rule_loop: '这条规则会和已有的规则互相触发，停不下来（{chain}）。请改一下条件或动作',
+  rule_not_found: '找不到这条联动规则，它可能已被删除',
+  rule_condition_ordering: '“{name}”不是数值，条件只能用“等于”或“不等于”',
+  rule_condition_value: '条件里和“{name}”比较的值不对',
+  rule_cloud_refused: '设备云不接受这条规则：{detail}',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -139,6 +145,12 @@ const en: Record<MessageKey, string> = {
   alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
   alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
   alert_range_invalid: 'The top of the range must be above its bottom',
+  rule_guest: '"{name}" was shared with you: it cannot be used in a linkage rule, and rules that use it cannot be changed or deleted by you',
+  rule_loop: 'This rule and your existing rules would keep setting each other off ({chain}). Change a condition or an action',
+  rule_not_found: 'This linkage rule does not exist; it may have been deleted',
+  rule_condition_ordering: '"{name}" is not a number: its condition can only be "equal to" or "not equal to"',
+  rule_condition_value: 'The value compared with "{name}" is not valid',
+  rule_cloud_refused: 'The device cloud does not accept this rule: {detail}',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
