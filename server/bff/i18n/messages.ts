@@ -74,6 +74,7 @@ const zhCN = {
   rule_condition_ordering: '“{name}”不是数值，条件只能用“等于”或“不等于”',
   rule_condition_value: '条件里和“{name}”比较的值不对',
   rule_cloud_refused: '设备云不接受这条规则：{detail}',
+  rule_device_product: '规则里“{name}”的产品不对',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -151,6 +152,7 @@ const en: Record<MessageKey, string> = {
   rule_condition_ordering: '"{name}" is not a number: its condition can only be "equal to" or "not equal to"',
   rule_condition_value: 'The value compared with "{name}" is not valid',
   rule_cloud_refused: 'The device cloud does not accept this rule: {detail}',
+  rule_device_product: 'The rule gives the wrong product for "{name}"',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

@@ -39,10 +39,10 @@ export async function rulesRoutes(app: RouteScope, context: Context): Promise<vo
     }
     const attrsOf = async (productKey: string) => (await access.product(productKey)).attrs
     const main = bound.get(body.did)!
-    if (main.product_key !== body.product_key) throw new ApiError(400, 'bad_request', 'bad_request', { detail: 'product_key is not the product of did' })
+    if (main.product_key !== body.product_key) throw new ApiError(400, 'rule_product_mismatch', 'rule_device_product', { name: nameOf(main) })
     const prefixes = new Map<string, AttrItem[]>()
     for (const input of body.input) {
-      if (bound.get(input.did)!.product_key !== input.product_key) throw new ApiError(400, 'bad_request', 'bad_request', { detail: `product_key of input ${input.prefix}` })
+      if (bound.get(input.did)!.product_key !== input.product_key) throw new ApiError(400, 'rule_product_mismatch', 'rule_device_product', { name: nameOf(bound.get(input.did)!) })
       prefixes.set(input.prefix, await attrsOf(input.product_key))
     }
     for (const condition of body.condition.flat()) {
