@@ -1,6 +1,9 @@
 // Linkage rules (seed 003 设备联动) on the sandbox over real HTTP: the seed's shapes, firing on the crossing and not
 // on every report, and/or conditions, delays on the sandbox clock, loops refused (2 and 3 rules), values and
 // devices checked when a rule is saved, and the log of firings.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { DevdataLatest, MessageList, UserToken } from '@shared/open-api'
 import { RuleErrorCode, type RuleBody, type RuleList, type RuleLogList, type RuleParams } from '@shared/rules'
@@ -219,6 +222,28 @@ describe('firing', () => {
     await report(BALCONY_PLANT, { alert_dry: true })
     await report(BALCONY_PLANT, { alert_dry: true })
     expect(await logs(ruleId)).toHaveLength(1)
+  })
+})
+
+describe('kept by the cloud', () => {
+  test('rules and their log survive a restart, and a restart is no crossing', async () => {
+    const dataFile = join(mkdtempSync(join(tmpdir(), 'sandbox-rules-')), 'sandbox.db')
+    await sandbox.close()
+    sandbox = await startTestSandbox({ dataFile })
+    owner = await login(FIRST_USER)
+    await report(BALCONY_PLANT, { soil_humidity: 50, pump: false })
+    const ruleId = await createOk(dryPlantRule())
+    await report(BALCONY_PLANT, { soil_humidity: 20 })
+    await until(() => logs(ruleId), (list) => list[0]?.status === 'succeed')
+    await sandbox.close()
+    sandbox = await startTestSandbox({ dataFile })
+    owner = await login(FIRST_USER)
+    expect((await json<RuleList>(await call(owner.token, 'GET', '/app/rules'))).rules.map((rule) => rule.rule_id)).toEqual([ruleId])
+    await report(BALCONY_PLANT, { soil_humidity: 18 })
+    expect(await logs(ruleId)).toHaveLength(1)
+    await report(BALCONY_PLANT, { soil_humidity: 40 })
+    await report(BALCONY_PLANT, { soil_humidity: 18 })
+    expect(await logs(ruleId)).toHaveLength(2)
   })
 })
 
