@@ -29,6 +29,7 @@ import { deviceLogRoutes } from './routes/device-log-api'
 import { alertsRoutes } from './routes/alerts-api'
 import { homesRoutes } from './routes/homes-api'
 import { HomeService } from './homes/home-service'
+import { rulesRoutes } from './routes/rules-api'
 import { startAlertBanner } from './relay/alert-banner'
 import { PushDeviceBinder } from './wechat/device-binding'
 import { PushHandler } from './wechat/push-handler'
@@ -196,6 +197,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => alertsRoutes(scope, context))
     await signedIn.register(async (scope) => homesRoutes(scope, context, new HomeService(context, context.homes)))
     await signedIn.register(async (scope) => automationRoutes(scope, context))
+    await signedIn.register(async (scope) => rulesRoutes(scope, context))
   })
   const stopAlertBanner = startAlertBanner(context.history, context.hub, undefined, (message) => app.log.warn(message))
 

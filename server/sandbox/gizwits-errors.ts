@@ -3,6 +3,7 @@
 // Also the app WebSocket's codes the sandbox made up, where the cloud documents none.
 import type { FastifyReply } from 'fastify'
 import { GizwitsErrorCode, type GizwitsErrorBody } from '@shared/open-api'
+import { RuleErrorCode } from '@shared/rules'
 
 /**
  * Every Open API error code the sandbox answers with: the shared table, and the account codes only the sandbox
@@ -10,6 +11,7 @@ import { GizwitsErrorCode, type GizwitsErrorBody } from '@shared/open-api'
  */
 export const ErrorCode = {
   ...GizwitsErrorCode,
+  ...RuleErrorCode,
   USERNAME_UNAVAILABLE: 9019,
   USERNAME_OR_PASSWORD_ERROR: 9020,
   EMAIL_UNAVAILABLE: 9022,
@@ -73,6 +75,9 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   [ErrorCode.SCENE_NOT_FOUND]: [404, 'scene not found!'],
   [ErrorCode.SCENE_NOT_YOURS]: [400, 'the scene does not belong to you!'],
   [ErrorCode.GROUP_NOT_FOUND]: [404, 'group not found!'],
+  // Rules: no codes in the seed's table (README, "Invented"); worded like the cloud's own messages.
+  [ErrorCode.RULE_LOOP]: [400, 'rule loop detected!'],
+  [ErrorCode.RULE_NOT_FOUND]: [400, 'rule not found!'],
 }
 
 export class GizwitsFailure extends Error {

@@ -5,6 +5,9 @@ import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { SandboxClock } from './clock'
+import { RuleEngine } from './automation/rule-engine'
+import type { RuleGroups } from './automation/rule-model'
+import { rulesHttp } from './automation/rules-http'
 import { seedHistory } from './history-seed'
 import { controlSurface } from './control-surface'
 import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
@@ -14,7 +17,7 @@ import { gizwitsHttp } from './gizwits-http'
 import { gizwitsRawDataHttp } from './gizwits-raw-data-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
-import { automationHttp } from './automation/automation-http'
+import { automationHttp, type Automation } from './automation/automation-http'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { openStores } from './store/index'
@@ -102,6 +105,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()
+  // Linkage rules run on the devices' reports; a group step reaches the user's group through the groups' one owner
+  // (automation/groups.ts), known once the routes are registered below: a single-product group of the user's, with
+  // the devices the user is still bound to; anything else is "not found" (README, "Linkage rules").
+  let automation: Automation | undefined
+  const ruleGroups: RuleGroups = {
+    members: (uid, groupId) => {
+      if (!automation) return null
+      try {
+        const group = automation.groups.own(uid, groupId)
+        return group.product_key ? { product_key: group.product_key, dids: automation.groups.devices(uid, groupId) } : null
+      } catch (error) {
+        if (error instanceof GizwitsFailure) return null
+        throw error
+      }
+    },
+  }
+  const rules = new RuleEngine(world, stores.rules, (did, attrs) => simulator.write(did, attrs), ruleGroups, clock)
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
@@ -155,7 +175,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsRawDataHttp(scope, { world, appId: options.gizwitsAppId })
     // Groups and scenes (automation/); what it returns is what rules and schedules may call.
-    await automationHttp(scope, { world, simulator, store: stores.automation, appId: options.gizwitsAppId })
+    automation = await automationHttp(scope, { world, simulator, store: stores.automation, appId: options.gizwitsAppId })
+    await rulesHttp(scope, { world, engine: rules, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], subscribeTemplateIds: [DEMO_SUBSCRIBE_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
@@ -187,6 +208,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8081)
   listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
   simulator.start()
+  rules.start()
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
   const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
@@ -204,6 +226,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       await snoti.close()
       clearInterval(sweeper)
+      rules.stop()
       simulator.stop()
       ws?.close()
       await app.close()

@@ -16,6 +16,8 @@ const QR_SHARE_TTL_S = 15 * 60
 const { WAITING, ACCEPTED, REJECTED, CANCELLED } = SharingStatus
 /** The message centre's type for sharing messages (seed 003 消息中心). */
 const SHARING_MESSAGE = 1
+/** The message centre's type for everything else: the notices linkage rules send (automation/rule-engine.ts). */
+const SYSTEM_MESSAGE = 2
 
 const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
@@ -58,6 +60,11 @@ export class SharingDesk {
 
   private setStatus(id: number, status: SharingStatusValue, guestUid?: string): void {
     this.store.setStatus(id, status, guestUid ?? null, this.now())
+  }
+
+  /** A system message for this user (a linkage rule's notify step). */
+  notice(uid: string, content: string): void {
+    this.store.addMessage(randomBytes(12).toString('hex'), uid, SYSTEM_MESSAGE, content, this.now())
   }
 
   private tell(uid: string, content: string): void {

@@ -11,6 +11,7 @@ import { PageWsErrorCode } from '@shared/ws-frames'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { BindingUpdateBody, BindMacBody, DID_PATTERN, SharingCreateBody, UnbindBody, type AttrItem, type BoundDevice } from '@shared/open-api'
+import { RuleBody } from '@shared/rules'
 import { GizwitsApiError } from '../../server/bff/gizwits/open-api-client'
 import { DEFAULT_LIMITS, type LimitGroup, type LimitPolicy } from '../../server/bff/http/rate-limits'
 import { CloudConnection } from '../../server/bff/relay/cloud-connection'
@@ -135,6 +136,13 @@ const UPSTREAM: Upstream[] = [
   { method: 'POST', path: new RegExp(`^/app/scene/${SEG}/task$`) },
   { method: 'GET', path: new RegExp(`^/app/scene/${SEG}/task$`) },
   { method: 'GET', path: new RegExp(`^/app/scene/${SEG}/task/history$`), query: ['limit'] },
+  // Linkage rules (issue 14): the seed's shape, checked by the BFF before it leaves.
+  { method: 'GET', path: /^\/app\/rules\/params$/, query: ['product_key'] },
+  { method: 'GET', path: /^\/app\/rules$/, query: ['limit', 'skip'] },
+  { method: 'GET', path: /^\/app\/rules\/logs$/, query: ['rule_id', 'limit'] },
+  { method: 'POST', path: /^\/app\/rules$/, body: RuleBody },
+  { method: 'PUT', path: /^\/app\/rules\/\d{1,10}$/, body: RuleBody },
+  { method: 'DELETE', path: /^\/app\/rules\/\d{1,10}$/ },
 ]
 
 /** Why a value may not be written to a datapoint, judged from the product definition alone (not the BFF's code). */

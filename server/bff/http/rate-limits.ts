@@ -13,7 +13,7 @@ import { ApiError } from '../errors'
 export interface Limit { max: number; windowMs: number }
 export interface LimitPolicy { user?: Limit; ip: Limit }
 
-export type LimitGroup = 'login' | 'bind' | 'control' | 'write' | 'read' | 'socket' | 'push'
+export type LimitGroup = 'login' | 'bind' | 'control' | 'write' | 'read' | 'socket' | 'push' | 'rules'
 
 const MINUTE = 60_000
 
@@ -28,6 +28,8 @@ export const DEFAULT_LIMITS: Record<LimitGroup, LimitPolicy> = {
   // Opening page sockets; the frames on them are limited by the socket itself.
   socket: { user: { max: 30, windowMs: MINUTE }, ip: { max: 120, windowMs: MINUTE } },
   push: { ip: { max: 1200, windowMs: MINUTE } },
+  // Saving a linkage rule reads the user's devices and definitions and makes the cloud check it for loops.
+  rules: { user: { max: 20, windowMs: MINUTE }, ip: { max: 120, windowMs: MINUTE } },
 }
 
 const BIND_PATHS = new Set(['/api/app/bind_label', '/api/app/bindings', '/api/app/bind_latest'])
@@ -44,6 +46,7 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (url.startsWith('/api/homes/invitations/code/')) return 'bind'
   // A group control and a scene run are controls too (each may move many devices).
   if (method === 'POST' && /^\/api\/app\/(group\/[^/]+\/control|scene\/[^/]+\/task)$/.test(url)) return 'control'
+  if (method !== 'GET' && method !== 'HEAD' && url.startsWith('/api/app/rules')) return 'rules'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

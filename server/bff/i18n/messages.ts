@@ -89,6 +89,13 @@ const zhCN = {
   group_mixed_products: '只有同一种产品的设备组成的分组才能一起控制',
   scene_delay_range: '延时必须在 1 到 {max} 秒之间',
   scene_step_empty: '每个设备或分组步骤至少要设置一个值',
+  rule_guest: '“{name}”是别人分享给你的设备，不能用在联动规则里，也不能修改或删除用到它的规则',
+  rule_loop: '这条规则会和已有的规则互相触发，停不下来（{chain}）。请改一下条件或动作',
+  rule_not_found: '找不到这条联动规则，它可能已被删除',
+  rule_condition_ordering: '“{name}”不是数值，条件只能用“等于”或“不等于”',
+  rule_condition_value: '条件里和“{name}”比较的值不对',
+  rule_cloud_refused: '设备云不接受这条规则：{detail}',
+  rule_device_product: '规则里“{name}”的产品不对',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -180,6 +187,13 @@ const en: Record<MessageKey, string> = {
   group_mixed_products: 'Only a group of devices of one product can be controlled together',
   scene_delay_range: 'A delay must be between 1 and {max} seconds',
   scene_step_empty: 'Each device or group step needs at least one value',
+  rule_guest: '"{name}" was shared with you: it cannot be used in a linkage rule, and rules that use it cannot be changed or deleted by you',
+  rule_loop: 'This rule and your existing rules would keep setting each other off ({chain}). Change a condition or an action',
+  rule_not_found: 'This linkage rule does not exist; it may have been deleted',
+  rule_condition_ordering: '"{name}" is not a number: its condition can only be "equal to" or "not equal to"',
+  rule_condition_value: 'The value compared with "{name}" is not valid',
+  rule_cloud_refused: 'The device cloud does not accept this rule: {detail}',
+  rule_device_product: 'The rule gives the wrong product for "{name}"',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

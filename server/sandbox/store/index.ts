@@ -4,6 +4,7 @@ import { AutomationStore } from './automation'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
 import { RawDataStore } from './raw-data'
+import { RuleStore } from './rules'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -17,6 +18,7 @@ export interface SandboxStores {
   rawData: RawDataStore
   /** Groups and scenes (automation/). */
   automation: AutomationStore
+  rules: RuleStore
   close: () => void
 }
 
@@ -31,6 +33,7 @@ export function openStores(file: string): SandboxStores {
     wechat: new WechatStore(db),
     rawData: new RawDataStore(db),
     automation: new AutomationStore(db),
+    rules: new RuleStore(db),
     close: () => db.close(),
   }
 }
