@@ -117,6 +117,24 @@ describe('firing', () => {
     expect(fired[0].fired_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
   })
 
+  test('a group step switches every device of the user\'s group, through the groups\' owner', async () => {
+    const { id } = await json<{ id: string }>(await call(owner.token, 'POST', '/app/group', { group_name: '空调们', product_key: AC_PRODUCT }))
+    await call(owner.token, 'POST', `/app/group/${id}/devices`, { dids: [LIVING_ROOM_AC, BEDROOM_AC] })
+    for (const did of [LIVING_ROOM_AC, BEDROOM_AC]) {
+      expect((await call(owner.token, 'POST', `/app/control/${did}`, { attrs: { switch: false } })).status).toBe(200)
+      await until(() => latest(did), (attrs) => attrs.switch === 0)
+    }
+    const ruleId = await createOk(dryPlantRule({ output: [[{ type: 'groupctrl', group_id: id, product_key: AC_PRODUCT, attrs: { switch: true } }]] }))
+    await report(BALCONY_PLANT, { soil_humidity: 22 })
+    await until(() => latest(LIVING_ROOM_AC), (attrs) => attrs.switch === 1)
+    await until(() => latest(BEDROOM_AC), (attrs) => attrs.switch === 1)
+    expect((await until(() => logs(ruleId), (list) => list[0]?.status === 'succeed'))[0].detail).toEqual([expect.objectContaining({ type: 'groupctrl', result: 'ok' })])
+    // Another user cannot name this group in a rule of theirs.
+    const other = await login(SECOND_USER)
+    const theirs = await create({ ...switchRule('借组', { did: SECOND_USERS_AC, pk: AC_PRODUCT, attr: 'switch' }, { did: SECOND_USERS_AC, attrs: {} }), output: [[{ type: 'groupctrl', group_id: id, product_key: AC_PRODUCT, attrs: { switch: true } }]] }, other.token)
+    expect((await body(theirs)).error_code).toBe(9015)
+  })
+
   test('a rule made while its condition already holds waits for the next crossing', async () => {
     await report(BALCONY_PLANT, { soil_humidity: 10 })
     const ruleId = await createOk(dryPlantRule())
