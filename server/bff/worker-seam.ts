@@ -7,3 +7,6 @@ export { sqliteHistoryStore, type AlertOp, type AlertRule, type HistoryStore, ty
 export { sendTemplateMessage, TemplateMessageError, type TemplateMessage } from './wechat/template-message'
 export { AccessTokenSource } from './wechat/access-token'
 export { memoryTokenCache } from './wechat/token-cache'
+// The process's figures (ops/metrics.ts): the worker counts alerts, notices and the event stream's lag there, so the
+// operator page and /metrics of its process show them.
+export { alertsTotal, noticesTotal, snotiConnected, snotiEventsTotal, snotiLagSeconds, workerStarted } from './ops/metrics'

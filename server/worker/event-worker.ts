@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import {
+  alertsTotal, noticesTotal, snotiConnected, snotiEventsTotal, snotiLagSeconds, workerStarted,
   AccessTokenSource, memoryTokenCache, sendTemplateMessage, sqliteHistoryStore, TemplateMessageError, type HistoryStore, type Notice,
 } from '../bff/worker-seam'
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
@@ -107,6 +108,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
         notice_key: `${alertKey}:${edge}:${at}:${openid}`, openid, did, device_name: deviceName, ...text(deviceName), created_at: at, edge, alert_key: alertKey,
         ...(quiet ? { status: 'in_app_only' as const, result: 'quiet_hours' } : {}),
       })
+      if (quiet) noticesTotal.inc({ channel: 'in_app_only' })
     }
   }
 
@@ -119,6 +121,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
     if (!rule || seen === null) return
     const verdict = evaluate(rule, seen, memory, at)
     store.setAlertMemory(key, did, verdict.memory, at)
+    if (verdict.edge) alertsTotal.inc({ edge: verdict.edge, source: 'rule' })
     if (verdict.edge && verdict.notify) notify(did, key, verdict.edge, at, rule.critical, () => ruleText(rule, seen, verdict.edge as 'fire' | 'clear'))
   }
 
@@ -144,6 +147,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
         const key = `attr:${did}:${data.attr_name}`
         const edge = attrEdge(data.value, store.alertState(key))
         if (!edge) break
+        alertsTotal.inc({ edge, source: 'device' })
         store.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
         notify(did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
         break
@@ -169,6 +173,12 @@ export function startWorker(options: WorkerOptions): EventWorker {
   }
 
   // ---- sending: after the transaction, from the outbox ----
+  /** Where each notice ended up, counted as it is marked (the operator's "notices by channel"). */
+  const CHANNELS: Record<string, string> = { sent: 'wechat', digested: 'wechat_digest', in_app_only: 'in_app_only', queued: 'queued', failed: 'failed' }
+  const markNotice = (id: number, status: Parameters<HistoryStore['markNotice']>[1], result: string) => {
+    store.markNotice(id, status, result)
+    if (CHANNELS[status]) noticesTotal.inc({ channel: CHANNELS[status] })
+  }
   let sending: Promise<void> = Promise.resolve()
   const timeText = (at: number) => new Date(at * 1000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
@@ -181,15 +191,15 @@ export function startWorker(options: WorkerOptions): EventWorker {
         client_msg_id: clientMsgId(notice.notice_key),
         data: { thing1: { value: notice.device_name.slice(0, 20) }, thing2: { value: notice.title }, character_string3: { value: notice.detail.slice(0, 32) }, time4: { value: timeText(notice.created_at) } },
       })
-      store.markNotice(notice.id, 'sent', `msgid ${msgid}`)
+      markNotice(notice.id, 'sent', `msgid ${msgid}`)
     } catch (error) {
       if (error instanceof TemplateMessageError) {
-        if (error.kind === 'not_subscribed' || error.kind === 'bad_openid') store.markNotice(notice.id, 'in_app_only', `${error.errcode}`)
-        else if (error.kind === 'quota') store.markNotice(notice.id, 'queued', `${error.errcode}`)
+        if (error.kind === 'not_subscribed' || error.kind === 'bad_openid') markNotice(notice.id, 'in_app_only', `${error.errcode}`)
+        else if (error.kind === 'quota') markNotice(notice.id, 'queued', `${error.errcode}`)
         else if (error.kind === 'api_error' && error.errcode === -1) log(`WeChat busy for notice ${notice.id}; trying again later`)
         else {
           // Template misconfigured (40037, 47003): the operator must act; never a retry storm.
-          store.markNotice(notice.id, 'failed', `${error.errcode}`)
+          markNotice(notice.id, 'failed', `${error.errcode}`)
           log(`notice ${notice.id} not sent: ${error.message}${error.kind === 'bad_template' ? ' — check WECHAT_ALERT_TEMPLATE_ID' : ''}`)
         }
       } else log(`notice ${notice.id} not sent yet (${(error as Error).message}); trying again later`)
@@ -210,7 +220,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
   async function sendDigest(group: Notice[]): Promise<void> {
     const latest = group[group.length - 1]
     const ids = group.map((notice) => notice.id)
-    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => store.markNotice(id, status, result)))
+    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => markNotice(id, status, result)))
     try {
       const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
         touser: latest.openid,
@@ -254,10 +264,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
     onEvent: async (push) => {
       if (['device_status_kv', 'attr_alert', 'attr_fault'].includes(push.event_type)) await refreshAudience()
       store.atomically(() => apply(push))
+      snotiEventsTotal.inc()
+      snotiLagSeconds.set(Math.max(0, Date.now() / 1000 - push.created_at))
       await options.afterStore?.(push)
       void flushNotices()
     },
   })
+  workerStarted()
+  client.listeners.add((state) => snotiConnected.set(state === 'up' ? 1 : 0))
   client.start()
   // Notices left pending by a previous run (killed between storing and sending) go out now.
   void flushNotices()

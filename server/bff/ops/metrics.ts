@@ -21,6 +21,11 @@ export const snotiEventsTotal = new Counter({ name: 'h5_snoti_events_total', hel
 export const snotiLagSeconds = new Gauge({ name: 'h5_snoti_lag_seconds', help: 'Age of the last SNoti event when this worker stored it', registers: [registry] })
 export const snotiConnected = new Gauge({ name: 'h5_snoti_connected', help: '1 while this worker is logged in to SNoti', registers: [registry] })
 
+/** Set from the worker's store before each scrape (BFF processes only: one per cluster would do, each is cheap). */
+export const devicesOnline = new Gauge({ name: 'h5_devices_online', help: 'Devices online now (window="now") and at some time in the last 24 h (window="24h")', labelNames: ['window'] as const, registers: [registry] })
+export const pagesConnected = new Gauge({ name: 'h5_pages_connected', help: 'Page sockets open on this BFF', registers: [registry] })
+export const cloudLinks = new Gauge({ name: 'h5_cloud_links', help: 'Gizwits app sockets (one per user with pages open) on this BFF', registers: [registry] })
+
 export type CommandState = 'sent' | 'confirmed' | 'failed' | 'expired'
 const COMMAND_STATES: CommandState[] = ['sent', 'confirmed', 'failed', 'expired']
 const MINUTES_KEPT = 60
