@@ -5,12 +5,12 @@ import type Database from 'better-sqlite3'
 import { openDatabase } from '../../server/bff/store/database'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_GIZWITS_APP_ID, DEMO_WECHAT_APP_ID, DEMO_WECHAT_APP_SECRET } from '../../server/sandbox/demo-defaults'
 import { startWorker, type EventWorker } from '../../server/worker/event-worker'
-import { startBackend, type Backend } from './backend'
+import { startBackend, type Backend, type BackendOptions } from './backend'
 
 export interface BackendWithWorker { backend: Backend; db: Database.Database; worker: EventWorker; close: () => Promise<void> }
 
-export async function startBackendWithWorker(): Promise<BackendWithWorker> {
-  const backend = await startBackend()
+export async function startBackendWithWorker(options: BackendOptions = {}): Promise<BackendWithWorker> {
+  const backend = await startBackend(options)
   const db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
   const { snoti } = backend.sandbox
   const worker = startWorker({

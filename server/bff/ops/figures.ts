@@ -31,13 +31,19 @@ function add(into: Record<string, number>, from: Record<string, number>): Record
   return into
 }
 
-/** A value fetched at most once per `ms`; a failure keeps the last value (or null) and is tried again next time. */
-function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T | null> {
+/**
+ * A value fetched at most once per `ms`, or sooner (but not within `minMs`) when `version` changed: the quota after a
+ * send of ours, the devices after new events. A failure keeps the last value (or null) and is tried again next time.
+ */
+function cached<T>(ms: number, minMs: number, load: () => Promise<T>): (version?: number) => Promise<T | null> {
   let value: T | null = null
   let at = 0
+  let loadedVersion: number | undefined
   let inFlight: Promise<T | null> | null = null
-  return () => {
-    if (Date.now() - at < ms) return Promise.resolve(value)
+  return (version) => {
+    const age = Date.now() - at
+    if (age < minMs || (age < ms && version === loadedVersion)) return Promise.resolve(value)
+    loadedVersion = version
     inFlight ??= load().then((fresh) => (value = fresh), () => value).finally(() => {
       at = Date.now()
       inFlight = null
@@ -49,20 +55,20 @@ function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T | null> 
 export interface FigureSources { heartbeat: Heartbeat; history: HistoryStore; wechatApiBase: () => string; accessToken: AccessTokenSource }
 
 export function opsFigures(sources: FigureSources): () => Promise<OpsFigures> {
-  const devices = cached(DEVICES_CACHE_MS, async () => {
+  const devices = cached(DEVICES_CACHE_MS, 1000, async () => {
     const { onlineNow, onlineSince } = sources.history.deviceFigures(Date.now() / 1000 - DAY_S)
     return { onlineNow, online24h: onlineSince }
   })
-  const quota = cached(QUOTA_CACHE_MS, () => templateQuota(sources.wechatApiBase(), sources.accessToken))
+  const quota = cached(QUOTA_CACHE_MS, 0, () => templateQuota(sources.wechatApiBase(), sources.accessToken))
   return async () => {
     const instances = await sources.heartbeat.instances()
     const perMinute = new Map<number, OpsFigures['commands']['perMinute'][number]>()
     const figures: OpsFigures = {
       at: Date.now(),
-      devices: await devices(),
+      devices: null,
       commands: { total: {}, perMinute: [] },
       alerts: {}, notices: {},
-      wechat: { sent: 0, quota: await quota() },
+      wechat: { sent: 0, quota: null },
       errors: { gizwits: {}, wechat: {} },
       stream: { workers: 0, connected: 0, lagSeconds: null, events: 0 },
       instances,
@@ -86,6 +92,8 @@ export function opsFigures(sources: FigureSources): () => Promise<OpsFigures> {
         if (own.snoti.lagSeconds !== null) figures.stream.lagSeconds = Math.max(figures.stream.lagSeconds ?? 0, own.snoti.lagSeconds)
       }
     }
+    figures.wechat.quota = await quota(figures.wechat.sent)
+    figures.devices = await devices(figures.stream.events)
     // Minutes of this BFF's clock: the others' rows for the same minutes add up; older ones have left the window.
     const newest = Math.max(...[...perMinute.keys()], 0)
     figures.commands.perMinute = [...perMinute.values()].filter((row) => row.minute > newest - 15 * 60_000).sort((a, b) => a.minute - b.minute)

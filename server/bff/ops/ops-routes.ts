@@ -20,7 +20,7 @@ const THEME_CSS = readFileSync(join(import.meta.dirname, '..', '..', '..', 'src'
 
 const NoQuery = Type.Object({}, { additionalProperties: false })
 const Login = Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
-const Empty = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Undefined()])
+const Empty = Type.Object({}, { additionalProperties: false })
 
 export async function opsRoutes(app: RouteScope, context: Context, figures: () => Promise<OpsFigures>): Promise<void> {
   const { config } = context
