@@ -12,18 +12,18 @@ const escapeHtml = (text: string | number) => String(text).replace(/[&<>"']/g, (
 const STYLE = `
 body { margin: 0; font-family: -apple-system, BlinkMacSystemFont, 'PingFang SC', 'Helvetica Neue', sans-serif; background: var(--van-background); color: var(--van-text-color); }
 header { display: flex; align-items: center; gap: 12px; padding: 14px 16px; background: var(--van-background-2); border-bottom: 1px solid var(--van-border-color); }
-header h1 { font-size: 18px; margin: 0; }
+header h1, form h1 { font-size: 18px; margin: 0; }
 header p { margin: 2px 0 0; font-size: 12px; color: var(--van-text-color-2); }
 header button { margin-left: auto; }
 main { padding: 12px; max-width: 1280px; margin: 0 auto; }
-#ops-panel { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }
+#ops-panel { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); }
 #ops-panel[data-stale] { opacity: 0.6; }
 .stale { display: none; color: var(--app-warning); font-size: 13px; margin: 0 0 8px; }
 #ops-panel[data-stale] + .stale, main:has(#ops-panel[data-stale]) .stale { display: block; }
 section { background: var(--van-background-2); border-radius: 8px; padding: 12px 14px; box-shadow: var(--app-card-shadow); min-width: 0; }
 section.wide { grid-column: 1 / -1; }
 h2 { font-size: 15px; margin: 0 0 10px; }
-.big { display: flex; gap: 20px; flex-wrap: wrap; }
+.big { display: flex; gap: 8px 20px; flex-wrap: wrap; }
 .big div { display: flex; flex-direction: column; }
 .big b { font-size: 28px; font-variant-numeric: tabular-nums; }
 .big span, .muted { font-size: 12px; color: var(--van-text-color-2); }
@@ -152,10 +152,14 @@ export function panel(locale: Locale, figures: OpsFigures): string {
 
   const minutes = figures.commands.perMinute
   const last = minutes[minutes.length - 1] ?? { sent: 0, confirmed: 0, failed: 0, expired: 0 }
-  const widest = Math.max(1, ...minutes.map((row) => STATES.reduce((sum, state) => sum + row[state], 0)))
+  // A command is counted once per minute in its bar: sent (then confirmed, or not yet) or refused or expired unsent.
+  const commandsIn = (row: typeof last) => row.sent + row.failed + row.expired
+  const widest = Math.max(1, ...minutes.map(commandsIn))
   const bars = minutes.map((row) => {
-    const sum = STATES.reduce((total, state) => total + row[state], 0)
-    const parts = STATES.filter((state) => row[state] > 0).map((state) => `<i class="k-${state}" style="width:${((row[state] / widest) * 100).toFixed(1)}%"></i>`).join('')
+    const sum = commandsIn(row)
+    const confirmed = Math.min(row.confirmed, row.sent)
+    const segments: Array<[string, number]> = [['confirmed', confirmed], ['sent', row.sent - confirmed], ['failed', row.failed], ['expired', row.expired]]
+    const parts = segments.filter(([, count]) => count > 0).map(([state, count]) => `<i class="k-${state}" style="width:${((count / widest) * 100).toFixed(1)}%"></i>`).join('')
     return `<span>${clock(row.minute)}</span><span class="bar">${parts}</span><span>${number(sum)}</span>`
   }).join('')
   const commandCard = `<section class="wide" data-figure="commands"><h2>${t('commands')}</h2>
@@ -188,5 +192,5 @@ export function panel(locale: Locale, figures: OpsFigures): string {
   const instanceCard = `<section class="wide" data-figure="instances"><h2>${t('instances')} (${number(figures.instances.length)})</h2><div class="scroll"><table>
 <tr><th>${t('instance')}</th><th>${t('role')}</th><th class="n">${t('pages')}</th><th class="n">${t('cloud_links')}</th><th></th><th class="n">${t('memory')}</th><th class="n">${t('heartbeat')}</th></tr>${rows}</table></div></section>`
 
-  return deviceCard + quotaCard + commandCard + alertCard + streamCard + errorCard + instanceCard
+  return deviceCard + quotaCard + streamCard + alertCard + errorCard + commandCard + instanceCard
 }
