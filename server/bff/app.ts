@@ -254,7 +254,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   app.addHook('onClose', async () => {
-    heartbeat.stop()
+    await heartbeat.stop()
     await metricsServer?.close()
     stopAlertBanner()
     context.hub.close()

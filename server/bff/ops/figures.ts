@@ -56,7 +56,7 @@ export interface FigureSources { heartbeat: Heartbeat; history: HistoryStore; we
 
 export function opsFigures(sources: FigureSources): () => Promise<OpsFigures> {
   const devices = cached(DEVICES_CACHE_MS, 1000, async () => {
-    const { onlineNow, onlineSince } = sources.history.deviceFigures(Date.now() / 1000 - DAY_S)
+    const { onlineNow, onlineSince } = await sources.history.deviceFigures(Date.now() / 1000 - DAY_S)
     return { onlineNow, online24h: onlineSince }
   })
   const quota = cached(QUOTA_CACHE_MS, 0, () => templateQuota(sources.wechatApiBase(), sources.accessToken))

@@ -37,12 +37,13 @@ export async function localInstance(id: string, connections: (() => InstanceFigu
 export interface Heartbeat {
   /** Every live instance, this one's figures fresh. */
   instances: () => Promise<InstanceFigures[]>
-  stop: () => void
+  /** Stops writing and removes this instance from the list (before Redis is closed). */
+  stop: () => Promise<void>
 }
 
 export function startHeartbeat(redis: Redis | null, id: string, connections: (() => InstanceFigures['connections']) | null, warn: (message: string) => void = () => {}): Heartbeat {
   const own = () => localInstance(id, connections)
-  if (!redis) return { instances: async () => [await own()], stop: () => {} }
+  if (!redis) return { instances: async () => [await own()], stop: async () => {} }
   let warned = false
   const beat = async () => {
     try {
@@ -74,10 +75,10 @@ export function startHeartbeat(redis: Redis | null, id: string, connections: (()
         return [mine]
       }
     },
-    stop: () => {
+    stop: async () => {
       clearInterval(timer)
       // Gone at once rather than after the expiry: a stopped instance is not shown as live.
-      void redis.multi().del(instanceKey(id)).zrem(INSTANCES_KEY, id).exec().catch(() => {})
+      await redis.multi().del(instanceKey(id)).zrem(INSTANCES_KEY, id).exec().catch(() => {})
     },
   }
 }

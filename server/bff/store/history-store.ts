@@ -28,7 +28,7 @@ export interface HistoryStore {
    * offline or report event is not an offline), and online at some time since `sinceS` (an online or report event
    * since then, or online now).
    */
-  deviceFigures: (sinceS: number) => { onlineNow: number; onlineSince: number }
+  deviceFigures: (sinceS: number) => Promise<{ onlineNow: number; onlineSince: number }>
   history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => HistoryBucket[]
   /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
   firstValueAt: (did: string, attr: string) => number | null
@@ -93,7 +93,7 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
   return {
     atomically: (work) => db.transaction(work)(),
     recordEvent: (event) => insertEvent.run(event.key, event.did, event.type, event.createdAt, JSON.stringify(event.data ?? null)).changes === 1,
-    deviceFigures: (sinceS) => {
+    deviceFigures: async (sinceS) => {
       // SQLite gives the bare column of the row holding MAX(created_at): each device's latest presence event.
       const row = prepare(`
         WITH latest AS (
