@@ -45,9 +45,11 @@ export function startHeartbeat(redis: Redis | null, id: string, connections: (()
   const own = () => localInstance(id, connections)
   if (!redis) return { instances: async () => [await own()], stop: async () => {} }
   let warned = false
+  let stopped = false
   const beat = async () => {
     try {
       const figures = await own()
+      if (stopped) return
       await redis.multi()
         .set(instanceKey(id), JSON.stringify(figures), 'PX', HEARTBEAT_TTL_MS)
         .zadd(INSTANCES_KEY, figures.at, id)
@@ -76,6 +78,7 @@ export function startHeartbeat(redis: Redis | null, id: string, connections: (()
       }
     },
     stop: async () => {
+      stopped = true
       clearInterval(timer)
       // Gone at once rather than after the expiry: a stopped instance is not shown as live.
       await redis.multi().del(instanceKey(id)).zrem(INSTANCES_KEY, id).exec().catch(() => {})
