@@ -4,6 +4,7 @@
 // command is confirmed and an alert fires. /metrics is Prometheus' text format on METRICS_PORT only: the public
 // port answers 404 for it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { loadConfig } from '../../server/bff/config'
 import type { OpsFigures } from '../../server/bff/ops/figures'
 import { cmd, FIRST_USER, FrameRecorder, json, LIVING_ROOM_AC, SECOND_USER, type Backend } from '../support/backend'
 import { startBackendWithWorker, type BackendWithWorker } from '../support/backend-with-worker'
@@ -172,5 +173,18 @@ describe('/metrics', () => {
     expect((await fetch(`${backend.bffUrl}/metrics`, { headers: { cookie: await tokenCookie() } })).status).toBe(404)
     expect((await fetch(`http://127.0.0.1:${metricsPort}/ops`)).status).toBe(404)
     expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(404)
+  })
+})
+
+describe('the settings', () => {
+  test('keep only the token\'s hash, refuse a short token or a malformed openid, and leave /metrics off unless asked', () => {
+    const config = loadConfig({ OPERATOR_TOKEN: TOKEN, OPERATOR_OPENIDS: `${SECOND_USER}, ${FIRST_USER}` })
+    expect(JSON.stringify({ ...config, operator: { tokenHash: config.operator.tokenHash?.toString('hex'), openids: [...config.operator.openids] } })).not.toContain(TOKEN)
+    expect([...config.operator.openids]).toEqual([SECOND_USER, FIRST_USER])
+    expect(config.metrics).toEqual({ port: null, host: '127.0.0.1' })
+    expect(() => loadConfig({ OPERATOR_TOKEN: 'short' })).toThrow(/OPERATOR_TOKEN: must be at least 24/)
+    expect(() => loadConfig({ OPERATOR_OPENIDS: 'o<script>' })).toThrow(/OPERATOR_OPENIDS/)
+    expect(() => loadConfig({ METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/)
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' })
   })
 })
