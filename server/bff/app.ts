@@ -40,6 +40,11 @@ import { registerRateLimits, type LimitGroup, type LimitPolicy } from './http/ra
 import { registerRequestGuards } from './http/request-guards'
 import { registerSecurityHeaders } from './http/security-headers'
 import { isSharedStateUnavailable, openClusterState } from './cluster/cluster-state'
+import { opsFigures } from './ops/figures'
+import { startHeartbeat } from './ops/heartbeats'
+import { cloudLinks, devicesOnline, pagesConnected } from './ops/metrics'
+import { startMetricsServer, type MetricsServer } from './ops/metrics-server'
+import { opsRoutes } from './ops/ops-routes'
 
 /** The error code of answers given while PostgreSQL or Redis is away: the request may be repeated shortly. */
 export const STORAGE_UNAVAILABLE = 'storage_unavailable'
@@ -184,6 +189,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => wechatRoutes(scope, context))
   const binder = new PushDeviceBinder(context.binding, context.client, context.accounts, context.users, context.access, context.bindingChanges)
   await app.register(async (scope) => wechatPushRoutes(scope, context, new PushHandler(context.pushes, binder, (message, error) => app.log.warn({ err: error }, message))))
+  // The operators' page (ops/): its own login, checked by each of its routes; unreachable for users (403).
+  const heartbeat = startHeartbeat(cluster.redis, config.instanceId, () => context.hub.connections(), (message) => app.log.warn(message))
+  const figures = opsFigures({ heartbeat, history: context.history, wechatApiBase: () => config.wechat.apiBase, accessToken: context.wechat.accessToken })
+  await app.register(async (scope) => opsRoutes(scope, context, figures))
+  // /metrics on its own port only (METRICS_PORT): the gauges read from elsewhere are refreshed before each scrape.
+  let metricsServer: MetricsServer | null = null
+  if (config.metrics.port !== null) {
+    metricsServer = await startMetricsServer(config.metrics.port, config.metrics.host, async () => {
+      const { pages, cloudLinks: links } = context.hub.connections()
+      pagesConnected.set(pages)
+      cloudLinks.set(links)
+      const { devices } = await figures()
+      if (devices) {
+        devicesOnline.set({ window: 'now' }, devices.onlineNow)
+        devicesOnline.set({ window: '24h' }, devices.online24h)
+      }
+    })
+  }
   // Signed in: the rest of /api, and /ws before the upgrade. Handlers read the user as request.openid.
   await app.register(async (signedIn) => {
     registerSignedInScope(signedIn, context.sessionOf)
@@ -240,6 +263,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   app.addHook('onClose', async () => {
+    await heartbeat.stop()
+    await metricsServer?.close()
     stopAlertBanner()
     context.hub.close()
     await cluster.close()

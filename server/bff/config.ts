@@ -1,5 +1,5 @@
 // Settings from the environment, with sandbox defaults. A bad or missing setting stops the start, naming it.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
@@ -34,6 +34,13 @@ export interface Config {
   redisUrl: string | null
   /** Names this process in the cluster (pub/sub skips its own messages); random when unset. */
   instanceId: string
+  /**
+   * Who may open the operator page (/ops, server/bff/ops/): holders of OPERATOR_TOKEN (kept only as its SHA-256,
+   * compared in constant time) and the WeChat users listed in OPERATOR_OPENIDS. Neither set: the page is closed.
+   */
+  operator: { tokenHash: Buffer | null; openids: ReadonlySet<string> }
+  /** /metrics in Prometheus' text format on its own port (METRICS_PORT, METRICS_HOST); null port = off. */
+  metrics: { port: number | null; host: string }
 }
 
 export class ConfigError extends Error {
@@ -97,6 +104,16 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
     }
   }
   return entries
+}
+
+function operator(env: Env): Config['operator'] {
+  const token = env.OPERATOR_TOKEN ?? ''
+  if (token !== '' && (token.length < 24 || /\s/.test(token))) throw new ConfigError('OPERATOR_TOKEN', 'must be at least 24 random characters without spaces')
+  const openids = (env.OPERATOR_OPENIDS ?? '').split(',').map((item) => item.trim()).filter(Boolean)
+  for (const openid of openids) {
+    if (!/^[A-Za-z0-9_-]{6,64}$/.test(openid)) throw new ConfigError('OPERATOR_OPENIDS', `must be WeChat openids separated by commas, got "${openid.slice(0, 70)}"`)
+  }
+  return { tokenHash: token ? createHash('sha256').update(token).digest() : null, openids: new Set(openids) }
 }
 
 function serviceUrl(env: Env, name: string, protocols: string[]): string | null {
@@ -168,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     instanceId: env.INSTANCE_ID || randomBytes(6).toString('hex'),
+    operator: operator(env),
+    metrics: { port: env.METRICS_PORT ? port(env, 'METRICS_PORT', 0) : null, host: env.METRICS_HOST || '127.0.0.1' },
   }
 }
 

@@ -10,3 +10,9 @@ export { WeChatApiError, WeChatErrcode } from './wechat/errors'
 export { sqliteCommandStore, type CommandResults } from './store/command-store'
 export { AccessTokenSource } from './wechat/access-token'
 export { memoryTokenCache } from './wechat/token-cache'
+// The process's figures (ops/metrics.ts): the worker counts alerts, notices and the event stream's lag there, so the
+// operator page and /metrics of its process show them.
+export { startMetricsServer } from './ops/metrics-server'
+export { startHeartbeat } from './ops/heartbeats'
+export { connectRedis } from './cluster/redis-state'
+export { alertsTotal, noticesTotal, snotiConnected, snotiEventsTotal, snotiLagSeconds, workerStarted } from './ops/metrics'

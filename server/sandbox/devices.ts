@@ -48,6 +48,18 @@ export class Devices extends EventEmitter<DeviceEvents> {
     }
   }
 
+  /**
+   * A device beyond the products' own shelf (fleet.ts: thousands of generated devices for a scale benchmark): the
+   * product's starting values, online, kept in the store like the others.
+   */
+  addDevice(seed: DeviceSeed, product: SandboxProduct): void {
+    if (this.states.has(seed.did)) return
+    const attrs: Attrs = Object.fromEntries(product.attrs.map((attr) => [attr.name, initialValue(attr)]))
+    Object.assign(attrs, product.module.startingValues)
+    this.states.set(seed.did, { seed: { ...seed, product_key: product.definition.product_key }, product, attrs, online: seed.online, updatedAt: this.clock.nowS() })
+    this.persist(seed.did)
+  }
+
   get(did: string): DeviceState | undefined {
     return this.states.get(did)
   }

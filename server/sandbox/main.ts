@@ -15,6 +15,13 @@ if (behaviour !== 'live' && behaviour !== 'still') {
   console.error(`SANDBOX_BEHAVIOUR must be "live" or "still", got "${behaviour}"`)
   process.exit(1)
 }
+// A fleet of generated devices beside the demo's (fleet.ts), for measuring the sandbox at scale.
+const fleetDevices = Number(env.SANDBOX_FLEET ?? 0)
+const fleetReportS = Number(env.SANDBOX_FLEET_REPORT_S ?? 60)
+if (!Number.isInteger(fleetDevices) || fleetDevices < 0 || !Number.isInteger(fleetReportS) || fleetReportS < 1) {
+  console.error('SANDBOX_FLEET must be a whole number ≥ 0 and SANDBOX_FLEET_REPORT_S a whole number of seconds ≥ 1')
+  process.exit(1)
+}
 const dataDir = env.DATA_DIR ?? './data'
 mkdirSync(dataDir, { recursive: true })
 
@@ -31,6 +38,7 @@ const sandbox = await startSandbox({
   labelKey: env.LABEL_KEY || DEMO_LABEL_KEY,
   // SNoti on the real service's port by default.
   snotiPort: Number(env.SNOTI_PORT ?? 2017),
+  fleet: { devices: fleetDevices, reportEveryS: fleetReportS },
 })
 // This run's SNoti certificate (public, made at start), for a worker in another process: SNOTI_CA_FILE=<this file>.
 const snotiCa = join(dataDir, 'snoti-ca.crt')

@@ -20,6 +20,7 @@ import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { automationHttp, type Automation } from './automation/automation-http'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
+import { startFleet, type FleetOptions } from './fleet'
 import { openStores } from './store/index'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, DEMO_WECHAT_AES_KEY, DEMO_WECHAT_TOKEN } from './demo-defaults'
 import { wechatOauth } from './wechat-oauth'
@@ -79,6 +80,8 @@ export interface SandboxOptions {
   snotiPort?: number
   snotiIdleTimeoutMs?: number
   log?: boolean
+  /** Generated devices beside the demo's, each reporting on its own (fleet.ts; bench/sandbox-scale.ts). */
+  fleet?: FleetOptions
 }
 
 export interface Sandbox {
@@ -209,6 +212,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
   simulator.start()
   rules.start()
+  const fleet = options.fleet && options.fleet.devices > 0 ? startFleet(world, simulator, options.fleet) : null
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
   const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
@@ -227,6 +231,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await snoti.close()
       clearInterval(sweeper)
       rules.stop()
+      fleet?.stop()
       simulator.stop()
       ws?.close()
       await app.close()

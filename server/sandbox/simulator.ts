@@ -81,8 +81,8 @@ export class DeviceSimulator {
     if (phase === FLAKY_OFFLINE_TICKS) this.devices.setOnline(device.seed.did, true)
   }
 
-  /** What the device's product does by itself this tick. */
-  private drift(device: DeviceState): Attrs {
+  /** What the device's product does by itself this tick (also fleet.ts's generated devices, at their own pace). */
+  drift(device: DeviceState): Attrs {
     const a = device.attrs
     const next: Attrs = {}
     const tick: Tick = {

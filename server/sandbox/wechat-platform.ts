@@ -239,6 +239,16 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     return { following, messages }
   })
 
+  // The daily quota of an API as the account's console shows it (openapi/quota/get); the sandbox counts template sends.
+  app.post('/cgi-bin/openapi/quota/get', async (request) => {
+    const problem = tokenProblem((request.query as { access_token?: string }).access_token)
+    if (problem) return tokenError(problem)
+    const path = (request.body as { cgi_path?: unknown } | undefined)?.cgi_path
+    if (path !== '/cgi-bin/message/template/send') return { errcode: WechatErrcode.INVALID_ARGS, errmsg: `invalid args, cgi_path not found, ${rid()}` }
+    const used = sentToday.template.day === today() ? sentToday.template.count : 0
+    return { errcode: WechatErrcode.OK, errmsg: 'ok', quota: { daily_limit: quota.template, used, remain: Math.max(0, quota.template - used) } }
+  })
+
   app.post('/cgi-bin/message/template/send', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import {
+  alertsTotal, noticesTotal, snotiConnected, snotiEventsTotal, snotiLagSeconds, workerStarted,
   AccessTokenSource, memoryTokenCache, sendCustomText, sendSubscribeMessage, sendTemplateMessage, sqliteCommandStore, sqliteHistoryStore, TemplateMessageError, WeChatApiError,
   type HistoryStore, type Notice,
 } from '../bff/worker-seam'
@@ -117,6 +118,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
         notice_key: `${alertKey}:${edge}:${at}:${openid}`, openid, did, device_name: deviceName, ...text(deviceName), created_at: at, edge, alert_key: alertKey,
         ...(quiet ? { status: 'in_app_only' as const, result: 'quiet_hours' } : {}),
       })
+      if (quiet) noticesTotal.inc({ channel: 'in_app_only' })
     }
   }
 
@@ -129,6 +131,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
     if (!rule || seen === null) return
     const verdict = evaluate(rule, seen, memory, at)
     store.setAlertMemory(key, did, verdict.memory, at)
+    if (verdict.edge) alertsTotal.inc({ edge: verdict.edge, source: 'rule' })
     if (verdict.edge && verdict.notify) notify(did, key, verdict.edge, at, rule.critical, () => ruleText(rule, seen, verdict.edge as 'fire' | 'clear'))
   }
 
@@ -156,6 +159,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
         const key = `attr:${did}:${data.attr_name}`
         const edge = attrEdge(data.value, store.alertState(key))
         if (!edge) break
+        alertsTotal.inc({ edge, source: 'device' })
         store.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
         notify(did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
         break
@@ -183,6 +187,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
   }
 
   // ---- sending: after the transaction, from the outbox ----
+  /** Where each notice ended up, counted as it is marked (the operator's "notices by channel"): the WeChat channel it
+   * went out on when sent, else what became of it. */
+  const PLACES: Record<string, string> = { digested: 'wechat_digest', in_app_only: 'in_app_only', queued: 'queued', failed: 'failed' }
+  const markNotice = (id: number, status: Parameters<HistoryStore['markNotice']>[1], result: string, channel: Parameters<HistoryStore['markNotice']>[3]) => {
+    store.markNotice(id, status, result, channel)
+    const place = status === 'sent' ? channel : PLACES[status]
+    if (place) noticesTotal.inc({ channel: place })
+  }
   let sending: Promise<void> = Promise.resolve()
   const timeText = (at: number) => new Date(at * 1000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
@@ -227,13 +239,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
       const answer = await attempt(channel, notice)
       const verdict = verdictOf(answer.errcode)
       switch (verdict) {
-        case 'sent': return store.markNotice(notice.id, 'sent', answer.msgid === undefined ? 'ok' : `msgid ${answer.msgid}`, channel)
-        case 'in_app_only': return store.markNotice(notice.id, 'in_app_only', String(answer.errcode), 'app')
-        case 'queued': return store.markNotice(notice.id, 'queued', String(answer.errcode), channel)
+        case 'sent': return markNotice(notice.id, 'sent', answer.msgid === undefined ? 'ok' : `msgid ${answer.msgid}`, channel)
+        case 'in_app_only': return markNotice(notice.id, 'in_app_only', String(answer.errcode), 'app')
+        case 'queued': return markNotice(notice.id, 'queued', String(answer.errcode), channel)
         case 'retry': return log(`notice ${notice.id} not sent yet by ${channel} (${answer.message}); trying again later`)
         case 'failed':
           // Misconfigured (40037, 47003, 48001): the operator must act; never a retry storm.
-          store.markNotice(notice.id, 'failed', String(answer.errcode), channel)
+          markNotice(notice.id, 'failed', String(answer.errcode), channel)
           return log(`notice ${notice.id} not sent by ${channel}: ${answer.message} — ${CONFIG_HINT[channel]}`)
         case 'next':
           last = String(answer.errcode)
@@ -241,7 +253,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
       }
     }
     // Every channel said "not now" (outside the window), or none is configured: the app has it.
-    store.markNotice(notice.id, 'in_app_only', plan.length === 0 ? 'no_channel' : last, 'app')
+    markNotice(notice.id, 'in_app_only', plan.length === 0 ? 'no_channel' : last, 'app')
   }
 
   const flushNotices = () => {
@@ -258,7 +270,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
   async function sendDigest(group: Notice[]): Promise<void> {
     const latest = group[group.length - 1]
     const ids = group.map((notice) => notice.id)
-    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => store.markNotice(id, status, result, status === 'in_app_only' ? 'app' : 'template')))
+    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => markNotice(id, status, result, status === 'in_app_only' ? 'app' : 'template')))
     try {
       const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
         touser: latest.openid,
@@ -302,10 +314,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
     onEvent: async (push) => {
       if (['device_status_kv', 'attr_alert', 'attr_fault'].includes(push.event_type)) await refreshAudience()
       store.atomically(() => apply(push))
+      snotiEventsTotal.inc()
+      snotiLagSeconds.set(Math.max(0, Date.now() / 1000 - push.created_at))
       await options.afterStore?.(push)
       void flushNotices()
     },
   })
+  workerStarted()
+  client.listeners.add((state) => snotiConnected.set(state === 'up' ? 1 : 0))
   client.start()
   // Notices left pending by a previous run (killed between storing and sending) go out now.
   void flushNotices()

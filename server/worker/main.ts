@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseError, openDatabase } from '../bff/worker-seam'
 import { startWorker } from './event-worker'
+import { startWorkerOps } from './ops'
 
 const env = process.env
 function required(name: string): string {
@@ -56,8 +57,11 @@ const worker = startWorker({
   appUrl: required('PUBLIC_URL'),
 })
 worker.client.listeners.add((state) => console.log(`worker: SNoti ${state}`))
+// The operator's figures of this worker: /metrics on METRICS_PORT, and its heartbeat through REDIS_URL.
+const ops = await startWorkerOps(env)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.once(signal, async () => {
+    await ops.stop()
     worker.stop()
     db.close()
     process.exit(0)

@@ -6,6 +6,7 @@ import type {
   AggData, BindMacBody, BoundDevice, ControlBody, DevdataLatest, GizwitsErrorBody, Guest, MessageList, MessagesQuery, ProductDefinition,
   SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult, SharingList, SharingQuery, UnbindResult, UserToken,
 } from '@shared/open-api'
+import { countGizwitsError } from '../ops/metrics'
 
 export class GizwitsApiError extends Error {
   constructor(readonly status: number, readonly body: GizwitsErrorBody) {
@@ -48,6 +49,7 @@ export class OpenApiClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       })
     } catch (error) {
+      countGizwitsError('unreachable')
       throw new GizwitsUnavailableError(`cannot reach ${this.options.apiBase}: ${(error as Error).message}`)
     }
     const text = await response.text()
@@ -57,11 +59,14 @@ export class OpenApiClient {
       try {
         body = JSON.parse(text)
       } catch {
+        countGizwitsError('unreachable')
         throw new GizwitsUnavailableError(`${method} ${path} answered ${response.status} with non-JSON`)
       }
     }
     if (!response.ok) {
       const error = body as Partial<GizwitsErrorBody> & { error_code?: number | string }
+      // Counted here, where every Open API refusal of the BFF is read (ops/metrics.ts).
+      countGizwitsError(error.error_code === undefined ? 'unreachable' : Number(error.error_code))
       if (error.error_code === undefined) throw new GizwitsUnavailableError(`${method} ${path} answered ${response.status}`)
       throw new GizwitsApiError(response.status, {
         error_code: Number(error.error_code),

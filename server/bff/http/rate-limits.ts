@@ -37,7 +37,9 @@ const BIND_PATHS = new Set(['/api/app/bind_label', '/api/app/bindings', '/api/ap
 /** The group a route belongs to, or null for routes that are not limited (health checks, static files). */
 export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (url === '/healthz' || url.startsWith('/assets/')) return null
-  if (url.startsWith('/auth/wechat/')) return 'login'
+  if (url.startsWith('/auth/wechat/') || url === '/ops/login') return 'login'
+  // The operators' page (ops/ops-routes.ts): limited like the app's own reads and writes.
+  if (url === '/ops' || url.startsWith('/ops/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   if (url === '/wechat/push') return 'push'
   if (url === '/ws') return 'socket'
   if (method === 'POST' && BIND_PATHS.has(url)) return 'bind'

@@ -3,6 +3,9 @@ import type { Locale } from '@shared/api'
 
 const zhCN = {
   not_logged_in: '请先登录',
+  operator_only: '这里只对运维人员开放',
+  operator_token_wrong: '运维口令不对',
+  operator_closed: '运维页面没有开启（未配置 OPERATOR_TOKEN 或 OPERATOR_OPENIDS）',
   session_expired: '登录已过期，请重新进入',
   device_not_found: '找不到这台设备，或者它不在你的设备列表里',
   product_not_allowed: '不支持这个产品',
@@ -102,6 +105,9 @@ export type MessageKey = keyof typeof zhCN
 
 const en: Record<MessageKey, string> = {
   not_logged_in: 'Please log in first',
+  operator_only: 'This is for the operators only',
+  operator_token_wrong: 'That operator token is not right',
+  operator_closed: 'The operator page is off (neither OPERATOR_TOKEN nor OPERATOR_OPENIDS is set)',
   session_expired: 'Your login has expired, please open the app again',
   device_not_found: 'This device does not exist or is not in your device list',
   product_not_allowed: 'This product is not supported',

@@ -17,6 +17,7 @@ import { COMMAND_FAILURE, type CommandFailure, type CommandSource } from '@share
 import type { CommandStore, StoredCommand, StoredCommandState } from '../store/command-store'
 import { CloudConnection, type CloudTiming } from './cloud-connection'
 import { DEFAULT_RELAY_LIMITS, TokenBucket, type RelayLimits } from './token-bucket'
+import { countCommand } from '../ops/metrics'
 
 export interface PageClient {
   send: (text: string) => void
@@ -108,6 +109,8 @@ export class UserHub {
   /** Stores a command's new state, then tells the cluster. */
   private async record(openid: string, id: string, state: StoredCommandState, reason?: CommandFailure): Promise<void> {
     await this.options.commands.setState(openid, id, state, reason)
+    // Counted here, the one place a command's state is recorded, once the journal holds it (ops/metrics.ts).
+    if (state !== 'queued') countCommand(state)
     this.options.announce?.(openid, id, state)
   }
 
@@ -115,6 +118,17 @@ export class UserHub {
   deliverCommandStatus(openid: string, commands: Array<{ id: string; state: CommandOutcome }>): void {
     const link = this.links.get(openid)
     if (link) this.broadcast(link.pages, { cmd: 's2c_command_status', data: { commands } })
+  }
+
+  /** Open pages and cloud sockets in this process, for the operator (ops/figures.ts). */
+  connections(): { pages: number; cloudLinks: number; users: number } {
+    let pages = 0
+    let cloudLinks = 0
+    for (const link of this.links.values()) {
+      pages += link.pages.size
+      if (link.cloud?.connected) cloudLinks++
+    }
+    return { pages, cloudLinks, users: this.links.size }
   }
 
   /** Takes a token from the user's bucket (shared by all their pages); false when over the limit. */
@@ -370,8 +384,10 @@ export class UserHub {
         const subscribers = link.subscribers.get(did) ?? new Set()
         const answering = frame.res_sn !== undefined ? link.pendingWrites.get(frame.res_sn) : undefined
         if (answering) link.pendingWrites.delete(frame.res_sn!)
-        if (answering?.id !== undefined) this.quietly(() => this.record(link.openid, answering.id!, 'confirmed'))
-        else if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
+        // Already confirmed by its value (confirmByValue): recorded once, so counted once.
+        if (answering?.id !== undefined) {
+          if (!answering.confirmed) this.quietly(() => this.record(link.openid, answering.id!, 'confirmed'))
+        } else if (link.pendingWrites.size > 0) this.confirmByValue(link, did, attrs)
         const plain = JSON.stringify({ cmd: 's2c_noti', data: { did, attrs } } satisfies PageServerFrame)
         for (const page of subscribers) {
           if (answering?.answer.page === page && answering.answer.reqSn !== undefined) send(page, { cmd: 's2c_noti', res_sn: answering.answer.reqSn, data: { did, attrs } })

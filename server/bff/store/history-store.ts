@@ -29,6 +29,12 @@ export interface HistoryStore {
   /** false when this event was already recorded (a redelivery). */
   recordEvent: (event: { key: string; did: string; type: string; createdAt: number; data: unknown }) => boolean
   appendValues: (did: string, at: number, values: Record<string, number>) => void
+  /**
+   * The operator's device figures from the events the worker stored: online now (the device's latest online,
+   * offline or report event is not an offline), and online at some time since `sinceS` (an online or report event
+   * since then, or online now).
+   */
+  deviceFigures: (sinceS: number) => Promise<{ onlineNow: number; onlineSince: number }>
   history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => HistoryBucket[]
   /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
   firstValueAt: (did: string, attr: string) => number | null
@@ -103,6 +109,22 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
   return {
     atomically: (work) => db.transaction(work)(),
     recordEvent: (event) => insertEvent.run(event.key, event.did, event.type, event.createdAt, JSON.stringify(event.data ?? null)).changes === 1,
+    deviceFigures: async (sinceS) => {
+      // SQLite gives the bare column of the row holding MAX(created_at): each device's latest presence event.
+      const row = prepare(`
+        WITH latest AS (
+          SELECT did, event_type, MAX(created_at) AS at FROM device_events
+          WHERE event_type IN ('device_online', 'device_offline', 'device_status_kv') GROUP BY did
+        )
+        SELECT
+          (SELECT COUNT(*) FROM latest WHERE event_type <> 'device_offline') AS online_now,
+          (SELECT COUNT(*) FROM (
+            SELECT did FROM latest WHERE event_type <> 'device_offline'
+            UNION
+            SELECT did FROM device_events WHERE created_at >= ? AND event_type IN ('device_online', 'device_status_kv')
+          )) AS online_since`).get(sinceS) as { online_now: number; online_since: number }
+      return { onlineNow: row.online_now, onlineSince: row.online_since }
+    },
     appendValues: (did, at, values) => {
       for (const [attr, value] of Object.entries(values)) insertValue.run(did, attr, at, value)
     },

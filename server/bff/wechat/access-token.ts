@@ -1,6 +1,7 @@
 // The Official Account's access_token, from cgi-bin/stable_token (never cgi-bin/token, whose every call
 // invalidates the token other holders use). Cached until shortly before expiry, one fetch in flight at a time,
 // and a stale-token error answered by one forced refresh — only if the failing token is still the cached one.
+import { countWeChatError } from '../ops/metrics'
 import { STALE_TOKEN_CODES, WeChatApiError, WeChatErrcode } from './errors'
 import type { TokenCache } from './token-cache'
 
@@ -63,6 +64,7 @@ export class AccessTokenSource {
       signal: AbortSignal.timeout(10_000),
     })
     const body = (await response.json()) as { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string }
+    if (!body.access_token || !body.expires_in) countWeChatError(body.errcode ?? WeChatErrcode.NO_ERRCODE, `${apiBase}/cgi-bin/stable_token`)
     if (!body.access_token || !body.expires_in) throw new WeChatApiError(body.errcode ?? WeChatErrcode.NO_ERRCODE, body.errmsg ?? 'no access_token')
     await this.cache.set(this.key, { value: body.access_token, expiresAt: this.now() + body.expires_in * 1000 })
     return body.access_token
@@ -73,6 +75,8 @@ export class AccessTokenSource {
 export async function wechatCall<T extends object>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) })
   const body = (await response.json()) as T & { errcode?: number; errmsg?: string }
+  // Every WeChat API answer with an errcode passes here or through the two fetches of the token and OAuth: counted once.
+  if (body.errcode) countWeChatError(body.errcode, url)
   if (body.errcode) throw new WeChatApiError(body.errcode, body.errmsg ?? '')
   return body
 }

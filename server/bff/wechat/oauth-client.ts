@@ -1,4 +1,5 @@
 // WeChat web OAuth: the authorize URL (parameter order matters to WeChat) and the code → openid exchange.
+import { countWeChatError } from '../ops/metrics'
 import { WeChatErrcode } from './errors'
 
 export class WeChatOauthError extends Error {
@@ -18,6 +19,7 @@ export async function exchangeCode(options: OauthClientOptions, code: string): P
   const params = new URLSearchParams({ appid: options.appId, secret: options.appSecret, code, grant_type: 'authorization_code' })
   const response = await fetch(`${options.apiBase}/sns/oauth2/access_token?${params}`, { signal: AbortSignal.timeout(10_000) })
   const body = (await response.json()) as { openid?: string; scope?: string; access_token?: string; errcode?: number; errmsg?: string }
+  if (body.errcode || !body.openid) countWeChatError(body.errcode ?? WeChatErrcode.NO_ERRCODE, `${options.apiBase}/sns/oauth2/access_token`)
   if (body.errcode || !body.openid) throw new WeChatOauthError(body.errcode ?? WeChatErrcode.NO_ERRCODE, body.errmsg ?? 'no openid')
   return { openid: body.openid, scope: body.scope ?? 'snsapi_base', accessToken: body.access_token ?? '' }
 }
@@ -27,6 +29,7 @@ export async function fetchNickname(options: Pick<OauthClientOptions, 'apiBase'>
   const params = new URLSearchParams({ access_token: accessToken, openid, lang: 'zh_CN' })
   const response = await fetch(`${options.apiBase}/sns/userinfo?${params}`, { signal: AbortSignal.timeout(10_000) })
   const body = (await response.json()) as { nickname?: string; errcode?: number; errmsg?: string }
+  if (body.errcode || typeof body.nickname !== 'string') countWeChatError(body.errcode ?? WeChatErrcode.NO_ERRCODE, `${options.apiBase}/sns/userinfo`)
   if (body.errcode || typeof body.nickname !== 'string') throw new WeChatOauthError(body.errcode ?? WeChatErrcode.NO_ERRCODE, body.errmsg ?? 'no nickname')
   return body.nickname
 }
