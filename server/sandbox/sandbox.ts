@@ -12,6 +12,9 @@ import { gizwitsAccountHttp } from './gizwits-account-http'
 import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
+import { gizwitsSchedulerHttp } from './gizwits-scheduler-http'
+import { Scheduler } from './automation/scheduler'
+import { scheduleRunner } from './automation/schedule-runner'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
@@ -92,7 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const behaviour = options.behaviour ?? 'live'
   const host = options.host ?? '127.0.0.1'
   const stores = openStores(options.dataFile ?? ':memory:')
-  const clock = new SandboxClock()
+  const clock = new SandboxClock(stores.schedulers.clockOffsetMs(), (offsetMs) => stores.schedulers.saveClockOffset(offsetMs))
   const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
   if (options.generateHistory ?? behaviour === 'live') seedHistory(world.devices, stores.devices, clock.nowS())
@@ -100,6 +103,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Time-limited guests lose their device on time even when nobody calls the API.
   const sweeper = setInterval(() => world.bindings.sweepExpiredGuests(), 5000)
   sweeper.unref()
+  // The cloud runs schedules itself, on sandbox time (automation/scheduler.ts).
+  const scheduler = new Scheduler(stores.schedulers, clock, scheduleRunner(world, simulator))
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
@@ -149,6 +154,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.register(async (scope) => {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
     await gizwitsSharingHttp(scope, { world, appId: options.gizwitsAppId })
+    await gizwitsSchedulerHttp(scope, { world, appId: options.gizwitsAppId, scheduler, store: stores.schedulers })
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
@@ -182,6 +188,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8081)
   listening = { host: host === '0.0.0.0' ? '127.0.0.1' : host, wsPort: port }
   simulator.start()
+  scheduler.start()
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
   const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
@@ -199,6 +206,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       await snoti.close()
       clearInterval(sweeper)
+      scheduler.stop()
       simulator.stop()
       ws?.close()
       await app.close()

@@ -2,6 +2,7 @@
 import { openSandboxStore } from './database'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
+import { SchedulerStore } from './schedulers'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -12,6 +13,7 @@ export interface SandboxStores {
   devices: DeviceStore
   sharings: SharingStore
   wechat: WechatStore
+  schedulers: SchedulerStore
   close: () => void
 }
 
@@ -24,6 +26,7 @@ export function openStores(file: string): SandboxStores {
     devices: new DeviceStore(db),
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
+    schedulers: new SchedulerStore(db),
     close: () => db.close(),
   }
 }
