@@ -99,9 +99,11 @@ export async function gizwitsSchedulerHttp(app: FastifyInstance, options: { worl
     scheduler.put(store.get(row.id)!)
   }
 
+  /** A device schedule belongs to the device (anyone bound to it sees and changes it); a common one to its maker. */
   const owned = (uid: string, id: string, api: SchedulerRow['api'], did?: string): SchedulerRow => {
     const row = store.get(id)
-    if (!row || row.uid !== uid || row.api !== api || (did !== undefined && row.did !== did)) throw new GizwitsFailure(ErrorCode.SCHEDULER_NOT_FOUND)
+    const mine = api === 'device' ? row?.did === did : row?.uid === uid
+    if (!row || row.api !== api || !mine) throw new GizwitsFailure(ErrorCode.SCHEDULER_NOT_FOUND)
     return row
   }
 
@@ -112,7 +114,7 @@ export async function gizwitsSchedulerHttp(app: FastifyInstance, options: { worl
     const { did } = request.params as { did: string }
     boundDid(uid, did)
     const { limit, skip } = paging(request)
-    return store.ofUser(uid, 'device', { did }, limit, skip).map(json)
+    return store.list(null, 'device', { did }, limit, skip).map(json)
   })
 
   app.post('/app/devices/:did/scheduler', async (request, reply) => {
@@ -160,7 +162,7 @@ export async function gizwitsSchedulerHttp(app: FastifyInstance, options: { worl
     const uid = userOf(request)
     const query = request.query as Record<string, string | undefined>
     const { limit, skip } = paging(request)
-    return store.ofUser(uid, 'common', { did: query.did, group_id: query.group_id, scene_id: query.scene_id }, limit, skip).map(json)
+    return store.list(uid, 'common', { did: query.did, group_id: query.group_id, scene_id: query.scene_id }, limit, skip).map(json)
   })
 
   /** The first non-empty of did, group_id, scene_id wins (seed 003); scenes take no attrs or raw. */

@@ -68,6 +68,13 @@ const zhCN = {
   alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
   alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
   alert_range_invalid: '范围的上限要大于下限',
+  schedule_guest_read_only: '分享来的设备可以查看定时，但只有设备主人可以新建、修改或删除定时',
+  schedule_not_found: '找不到这个定时，它可能已经被删除了',
+  schedule_needs_date: '一次性定时要选择日期',
+  schedule_form_invalid: '定时的日期、时间或重复方式不对',
+  schedule_needs_days: '每月定时至少要选一天',
+  schedule_in_past: '这个时间已经过去了，请选一个以后的时间',
+  schedule_dates_reversed: '结束日期不能早于开始日期',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -139,6 +146,13 @@ const en: Record<MessageKey, string> = {
   alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
   alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
   alert_range_invalid: 'The top of the range must be above its bottom',
+  schedule_guest_read_only: 'On a shared device you can see schedules, but only the owner can create, change or delete them',
+  schedule_not_found: 'This schedule was not found; it may have been deleted',
+  schedule_needs_date: 'A one-time schedule needs a date',
+  schedule_form_invalid: 'The schedule\'s date, time or repeat is not valid',
+  schedule_needs_days: 'Pick at least one day of the month',
+  schedule_in_past: 'That time has already passed; pick a later one',
+  schedule_dates_reversed: 'The end date cannot be before the start date',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

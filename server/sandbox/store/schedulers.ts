@@ -52,10 +52,17 @@ export class SchedulerStore {
     return this.db.prepare('SELECT * FROM schedulers WHERE id = ?').get(id) as SchedulerRow | undefined
   }
 
-  /** A user's schedules made through one API, oldest first, optionally for one did / group / scene. */
-  ofUser(uid: string, api: SchedulerRow['api'], filter: { did?: string; group_id?: string; scene_id?: string }, limit: number, skip: number): SchedulerRow[] {
-    const where = ['uid = ?', 'api = ?']
-    const args: unknown[] = [uid, api]
+  /**
+   * Schedules made through one API, oldest first: a user's (`uid`), or everyone's on a device (`uid` null, with
+   * `did`), optionally for one did / group / scene.
+   */
+  list(uid: string | null, api: SchedulerRow['api'], filter: { did?: string; group_id?: string; scene_id?: string }, limit: number, skip: number): SchedulerRow[] {
+    const where = ['api = ?']
+    const args: unknown[] = [api]
+    if (uid !== null) {
+      where.push('uid = ?')
+      args.push(uid)
+    }
     for (const key of ['did', 'group_id', 'scene_id'] as const) {
       if (filter[key]) {
         where.push(`${key} = ?`)
