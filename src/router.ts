@@ -20,6 +20,7 @@ export const router = createRouter({
     { path: '/shares', name: 'shares', component: () => import('./pages/SharesPage.vue') },
     { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue') },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue') },
+    { path: '/automation/schedules', name: 'schedules', component: () => import('./pages/SchedulesPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

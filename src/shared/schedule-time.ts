@@ -12,8 +12,8 @@ export type LocalSchedule =
   | { kind: 'weekly'; weekdays: number[]; time: string }
   | { kind: 'monthly'; days: number[]; time: string }
 
-/** The timing fields of a cloud schedule. */
-export interface CloudTiming { date: string; time: string; repeat: string; days: number[] }
+/** The timing fields of a cloud schedule (`days` may come as numbers or strings: seed 003 shows both). */
+export interface CloudTiming { date: string; time: string; repeat: string; days: Array<number | string> }
 
 /** A monthly schedule whose UTC day would differ from the local one near the end or start of a month. */
 export class InexpressibleSchedule extends Error {}
@@ -101,7 +101,7 @@ export function fromCloud(cloud: CloudTiming, zone: string, nowMs = Date.now()):
   const localMinutes = minutesOf(cloud.time) + offsetMinutes(zone, next)
   const shift = Math.floor(localMinutes / 1440)
   const time = timeOf(((localMinutes % 1440) + 1440) % 1440)
-  if (cloud.repeat === 'day') return { kind: 'monthly', days: cloud.days.map((day) => day + shift).sort((a, b) => a - b), time }
+  if (cloud.repeat === 'day') return { kind: 'monthly', days: cloud.days.map((day) => Number(day) + shift).sort((a, b) => a - b), time }
   const weekdays = cloud.repeat.split(',').map((name) => (WEEKDAY_NAMES.indexOf(name as (typeof WEEKDAY_NAMES)[number]) + shift + 7) % 7)
   return { kind: 'weekly', weekdays: [...new Set(weekdays)].sort((a, b) => a - b), time }
 }
