@@ -43,7 +43,7 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   [ErrorCode.USERNAME_UNAVAILABLE]: [400, 'username unavailable!'],
   [ErrorCode.USERNAME_OR_PASSWORD_ERROR]: [400, 'username or password error!'],
   [ErrorCode.EMAIL_UNAVAILABLE]: [400, 'email unavailable!'],
-  [ErrorCode.SCHEDULER_NOT_FOUND]: [400, 'scheduler not found!'],
+  [ErrorCode.SCHEDULER_NOT_FOUND]: [404, 'scheduler not found!'],
   [ErrorCode.SEND_COMMAND_FAILED]: [400, 'send command failed!'],
   [ErrorCode.ATTR_INVALID]: [400, 'attr invalid!'],
   [ErrorCode.REQUEST_THROTTLED]: [429, 'request was throttled'],

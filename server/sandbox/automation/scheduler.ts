@@ -94,9 +94,14 @@ export class Scheduler {
     return this.live.size
   }
 
-  /** Fires everything due by now on sandbox time, earliest first, then sleeps until the next. */
+  /**
+   * Fires everything due by now on sandbox time, earliest first, then sleeps until the next. The batch is claimed
+   * in one transaction before any of it runs: one disk sync per batch, and still nothing runs unclaimed.
+   */
   runDue(): void {
     if (this.stopped) return
+    const now = this.clock.nowMs()
+    const batch: Array<{ schedule: LoadedSchedule; due: number }> = []
     while (this.heap.length > 0) {
       const top = this.heap[0]!
       const current = this.live.get(top.id)
@@ -104,20 +109,24 @@ export class Scheduler {
         this.pop()
         continue
       }
-      const now = this.clock.nowMs()
       if (top.due > now) break
       this.pop()
       this.live.delete(top.id)
-      this.fire(current.schedule, top.due, now)
+      batch.push({ schedule: current.schedule, due: top.due })
       const next = nextOccurrence(current.schedule.fields, top.due)
-      if (next !== null && !this.live.has(top.id)) this.push(top.id, next, current.schedule)
+      if (next !== null) this.push(top.id, next, current.schedule)
+    }
+    if (batch.length > 0) {
+      const runIds = this.store.claimAll(batch.map(({ schedule, due }) => ({ schedulerId: schedule.row.id, dueMs: due })), now)
+      batch.forEach(({ schedule, due }, index) => {
+        const runId = runIds[index]
+        if (runId !== null && runId !== undefined) this.fire(schedule, due, now, runId)
+      })
     }
     this.arm()
   }
 
-  private fire(schedule: LoadedSchedule, due: number, now: number): void {
-    const runId = this.store.claim(schedule.row.id, due, now, 'running', { detail: {} })
-    if (runId === null) return
+  private fire(schedule: LoadedSchedule, due: number, now: number, runId: number): void {
     this.onFire?.(due, now)
     let finished = false
     this.execute(schedule, (end) => {

@@ -98,6 +98,11 @@ export class SchedulerStore {
     })()
   }
 
+  /** Claims several occurrences in one transaction (one disk sync for a whole batch); null where already claimed. */
+  claimAll(claims: Array<{ schedulerId: string; dueMs: number }>, ranMs: number): Array<number | null> {
+    return this.db.transaction(() => claims.map((claim) => this.claim(claim.schedulerId, claim.dueMs, ranMs, 'running', { detail: {} })))()
+  }
+
   finishRun(runId: number, status: RunRow['status'], detail: object): void {
     this.db.prepare('UPDATE scheduler_runs SET status = ?, detail = ? WHERE id = ?').run(status, JSON.stringify(detail), runId)
   }
