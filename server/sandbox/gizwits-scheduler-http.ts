@@ -177,10 +177,8 @@ export async function gizwitsSchedulerHttp(app: FastifyInstance, options: { worl
     throw new GizwitsFailure(ErrorCode.FORM_INVALID, 'give did, group_id or scene_id')
   }
 
-  const commonFields = (body: Record<string, unknown>, to: ReturnType<typeof target>) => {
-    const fields = fieldsOf(to.scene_id ? { ...body, attrs: undefined, raw: undefined } : body, to.did || null, !to.scene_id)
-    return fields
-  }
+  const commonFields = (body: Record<string, unknown>, to: ReturnType<typeof target>) =>
+    fieldsOf(to.scene_id ? { ...body, attrs: undefined, raw: undefined } : body, to.did || null, !to.scene_id)
 
   app.post('/app/common_scheduler', async (request, reply) => {
     const uid = userOf(request)

@@ -22,7 +22,7 @@ let owner: UserToken
 const call = (method: string, path: string, payload?: unknown, token = owner.token) =>
   fetch(`${sandbox.url}${path}`, { method, headers: { ...app, 'X-Gizwits-User-token': token }, body: payload === undefined ? undefined : JSON.stringify(payload) })
 const login = async (phoneId: string) => json<UserToken>(await fetch(`${sandbox.url}/app/users`, { method: 'POST', headers: app, body: JSON.stringify({ phone_id: phoneId }) }))
-const nowMs = async () => (await json<{ now: number; iso: string }>(await fetch(`${sandbox.url}/sandbox/clock`))).iso.length && Date.parse((await json<{ iso: string }>(await fetch(`${sandbox.url}/sandbox/clock`))).iso)
+const nowMs = async () => Date.parse((await json<{ iso: string }>(await fetch(`${sandbox.url}/sandbox/clock`))).iso)
 /** Moves sandbox time to `atMs` (forward only); everything due by then has fired when this returns. */
 async function advanceTo(atMs: number): Promise<void> {
   const seconds = Math.ceil((atMs - (await nowMs())) / 1000)
