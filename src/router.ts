@@ -30,6 +30,7 @@ export const router = createRouter({
     { path: '/automation/scenes/:id/edit', name: 'scene-edit', component: () => import('./pages/automation/SceneEditPage.vue'), props: true },
     { path: '/automation/scenes/:id', name: 'scene', component: () => import('./pages/automation/ScenePage.vue'), props: true },
     { path: '/automation/rules', name: 'rules', component: () => import('./pages/RulesPage.vue') },
+    { path: '/automation/schedules', name: 'schedules', component: () => import('./pages/SchedulesPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
   scrollBehavior: () => ({ top: 0 }),

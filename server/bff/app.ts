@@ -19,6 +19,7 @@ import { appApiRoutes } from './routes/app-api'
 import { automationRoutes } from './routes/automation-api'
 import { productRoutes } from './routes/products'
 import { sharingRoutes } from './routes/sharing-api'
+import { scheduleRoutes } from './routes/schedules-api'
 import { authRoutes } from './routes/auth'
 import { healthRoutes } from './routes/health'
 import { meRoutes } from './routes/me'
@@ -213,6 +214,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => meRoutes(scope, context))
     await signedIn.register(async (scope) => appApiRoutes(scope, context))
     await signedIn.register(async (scope) => sharingRoutes(scope, context))
+    await signedIn.register(async (scope) => scheduleRoutes(scope, context))
     await signedIn.register(async (scope) => productRoutes(scope, context))
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))

@@ -10,6 +10,19 @@ import { qrServiceContent } from './qr-service'
 import type { GizwitsWs } from './gizwits-ws'
 import type { World } from './world'
 
+/**
+ * Sandbox time on the demo page, with buttons that move it on (POST /sandbox/clock): a weekly schedule can be shown
+ * firing without waiting a week. Everything due in between fires, in order, before the answer comes back.
+ */
+const CLOCK_BAR = `<p data-sandbox-clock style="text-align:center">沙箱时间 <b id="sbx-now">…</b>
+<button data-advance="3600">+1 小时</button> <button data-advance="86400">+1 天</button> <button data-advance="604800">+1 周</button></p>
+<script>
+const show = (body) => { document.getElementById('sbx-now').textContent = new Date(body.now * 1000).toLocaleString() }
+fetch('/sandbox/clock').then((r) => r.json()).then(show)
+for (const button of document.querySelectorAll('[data-advance]')) button.addEventListener('click', () =>
+  fetch('/sandbox/clock', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_s: Number(button.dataset.advance) }) }).then((r) => r.json()).then(show))
+</script>`
+
 /** How long a device that just joined the Wi-Fi hands its passcode to the phone's LAN discovery. */
 const LAN_BINDING_WINDOW_MS = 10 * 60_000
 
@@ -70,7 +83,7 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>设备标签（沙箱）</title>
 <style>body{margin:0;padding:12px;font:14px/1.5 -apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;background:#f7f8fa}h1{font-size:16px;text-align:center}main{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}figure{margin:0;padding:12px;background:#fff;border-radius:12px;text-align:center}small{color:#969799}a{color:#07c160}</style></head>
-<body><h1>沙箱里的虚拟设备和它们的标签</h1><main>${cards.join('')}</main></body></html>`)
+<body><h1>沙箱里的虚拟设备和它们的标签</h1>${CLOCK_BAR}<main>${cards.join('')}</main></body></html>`)
   })
 
   // AirKiss as the phone does it: the chosen device in pairing mode joins the Wi-Fi and comes online. A 5 GHz
@@ -145,8 +158,9 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     const advance = (request.body as { advance_s?: unknown } | undefined)?.advance_s
     if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) return reply.status(400).send({ error: 'bad_advance', message: 'body must be {"advance_s": seconds ≥ 0}' })
     world.clock.advance(advance)
-    return { now: world.clock.nowS() }
+    return { now: world.clock.nowS(), iso: new Date(world.clock.nowMs()).toISOString() }
   })
+  app.get('/sandbox/clock', async () => ({ now: world.clock.nowS(), iso: new Date(world.clock.nowMs()).toISOString(), offset_s: Math.round((world.clock.nowMs() - Date.now()) / 1000) }))
 
   app.post('/sandbox/ws/kick', async (request, reply) => {
     const uid = (request.body as { uid?: unknown } | undefined)?.uid

@@ -2,8 +2,8 @@
 // the HTTP status the cloud uses for each code (most are 400; 9017 is 401, 9014 404, 9041 429, 9008 500).
 // Also the app WebSocket's codes the sandbox made up, where the cloud documents none.
 import type { FastifyReply } from 'fastify'
-import { GizwitsErrorCode, type GizwitsErrorBody } from '@shared/open-api'
 import { RuleErrorCode } from '@shared/rules'
+import { GizwitsErrorCode, SchedulerErrorCode, type GizwitsErrorBody } from '@shared/open-api'
 
 /**
  * Every Open API error code the sandbox answers with: the shared table, and the account codes only the sandbox
@@ -12,6 +12,7 @@ import { RuleErrorCode } from '@shared/rules'
 export const ErrorCode = {
   ...GizwitsErrorCode,
   ...RuleErrorCode,
+  ...SchedulerErrorCode,
   USERNAME_UNAVAILABLE: 9019,
   USERNAME_OR_PASSWORD_ERROR: 9020,
   EMAIL_UNAVAILABLE: 9022,
@@ -48,6 +49,7 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   [ErrorCode.USERNAME_UNAVAILABLE]: [400, 'username unavailable!'],
   [ErrorCode.USERNAME_OR_PASSWORD_ERROR]: [400, 'username or password error!'],
   [ErrorCode.EMAIL_UNAVAILABLE]: [400, 'email unavailable!'],
+  [ErrorCode.SCHEDULER_NOT_FOUND]: [404, 'scheduler not found!'],
   [ErrorCode.SEND_COMMAND_FAILED]: [400, 'send command failed!'],
   [ErrorCode.ATTR_INVALID]: [400, 'attr invalid!'],
   [ErrorCode.REQUEST_THROTTLED]: [429, 'request was throttled'],

@@ -16,8 +16,12 @@ import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
 import { gizwitsRawDataHttp } from './gizwits-raw-data-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
+import { gizwitsSchedulerHttp } from './gizwits-scheduler-http'
+import { Scheduler } from './automation/scheduler'
+import { scheduleRunner, type AutomationTargets } from './automation/schedule-runner'
 import { gizwitsWs, type GizwitsWs } from './gizwits-ws'
 import { automationHttp, type Automation } from './automation/automation-http'
+import { SceneStatus } from './automation/scenes'
 import { loadProducts } from './products/registry'
 import { DeviceSimulator, type Behaviour } from './simulator'
 import { startFleet, type FleetOptions } from './fleet'
@@ -100,7 +104,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const behaviour = options.behaviour ?? 'live'
   const host = options.host ?? '127.0.0.1'
   const stores = openStores(options.dataFile ?? ':memory:')
-  const clock = new SandboxClock()
+  const clock = new SandboxClock(stores.schedulers.clockOffsetMs(), (offsetMs) => stores.schedulers.saveClockOffset(offsetMs))
   const world = new World(stores, await loadProducts(), clock)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
   if (options.generateHistory ?? behaviour === 'live') seedHistory(world.devices, stores.devices, clock.nowS())
@@ -125,6 +129,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
   }
   const rules = new RuleEngine(world, stores.rules, (did, attrs) => simulator.write(did, attrs), ruleGroups, clock)
+  // The cloud runs schedules itself, on sandbox time (automation/scheduler.ts); a group or scene schedule is run by the
+  // groups' and scenes' owners (automation/groups.ts, scenes.ts), its result what each device answered.
+  const scheduleTargets = (): AutomationTargets => automation ? {
+    group: async (uid, groupId, attrs) => {
+      const outcomes = await automation!.groups.control(uid, groupId, attrs)
+      const detail = Object.fromEntries(outcomes.map((outcome) => [outcome.did, outcome.result]))
+      const failed = outcomes.filter((outcome) => !outcome.result)
+      return failed.length === 0 && outcomes.length > 0 ? { status: 'succeed', detail } : { status: 'failed', detail, error: outcomes.length === 0 ? 'group has no devices' : failed.map((outcome) => `${outcome.did}: ${outcome.error_message ?? 'failed'}`).join('; ') }
+    },
+    scene: async (uid, sceneId) => {
+      const run = await automation!.scenes.run(uid, sceneId)
+      const detail: Record<string, boolean> = {}
+      for (const step of run?.steps ?? []) for (const outcome of step.results) detail[outcome.did] = (detail[outcome.did] ?? true) && outcome.result
+      return run?.status === SceneStatus.DONE ? { status: 'succeed', detail } : { status: 'failed', detail, error: 'a step of the scene failed' }
+    },
+  } : {}
+  const scheduler = new Scheduler(stores.schedulers, clock, scheduleRunner(world, simulator, scheduleTargets))
 
   const app = Fastify({ logger: options.log ? { level: 'info' } : false })
   await app.register(cookie)
@@ -174,6 +195,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await app.register(async (scope) => {
     await gizwitsHttp(scope, { world, simulator, appId: options.gizwitsAppId, endpoint: () => listening })
     await gizwitsSharingHttp(scope, { world, appId: options.gizwitsAppId })
+    await gizwitsSchedulerHttp(scope, { world, appId: options.gizwitsAppId, scheduler, store: stores.schedulers })
     await gizwitsAccountHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsDeviceLookupHttp(scope, { world, appId: options.gizwitsAppId })
     await gizwitsRawDataHttp(scope, { world, appId: options.gizwitsAppId })
@@ -213,6 +235,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   simulator.start()
   rules.start()
   const fleet = options.fleet && options.fleet.devices > 0 ? startFleet(world, simulator, options.fleet) : null
+  scheduler.start()
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
   const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
 
@@ -232,6 +255,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clearInterval(sweeper)
       rules.stop()
       fleet?.stop()
+      scheduler.stop()
       simulator.stop()
       ws?.close()
       await app.close()

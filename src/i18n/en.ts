@@ -261,6 +261,7 @@ const en: Messages<typeof zhCN> = {
   },
   messages: { title: 'Messages', empty: 'No messages', answer: 'Tap to answer', delete: 'Delete' },
   // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
+  scheduleLink: 'Schedules',
   history: {
     link: 'History and alerts',
   },

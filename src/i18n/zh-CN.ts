@@ -258,6 +258,7 @@ export default {
   },
   messages: { title: '消息', empty: '没有消息', answer: '点击处理', delete: '删除' },
   // The history page's own strings are in history.ts, loaded with that page (the first route stays as small).
+  scheduleLink: '定时',
   history: {
     link: '历史与提醒',
   },

@@ -91,7 +91,14 @@ const SetOwner = Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)]))
 const strict = (properties: Record<string, TSchema>) => Type.Object(properties, { additionalProperties: false })
 const PageValue = Type.Union([Type.Boolean(), Type.Number(), Type.String({ maxLength: 2048 }), Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 1024 })])
 
-interface Upstream { method: string; path: RegExp; query?: string[]; body?: TSchema; control?: true }
+const OptionalDate = Type.Optional(Type.String({ pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' }))
+const SCHEDULE = {
+  time: Type.String({ pattern: '^\\d{2}:\\d{2}$' }), repeat: Type.String({ maxLength: 27 }), date: OptionalDate, start_date: OptionalDate, end_date: OptionalDate,
+  days: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 31 }), { maxItems: 31 })), enabled: Type.Optional(Type.Boolean()), remark: Type.Optional(Type.String({ maxLength: 100 })),
+  attrs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), PageValue, { minProperties: 1, maxProperties: 64 }),
+}
+
+interface Upstream { method: string; path: RegExp; query?: string[]; body?: TSchema; control?: true; didOf?: (path: string, body: unknown) => string }
 const UPSTREAM: Upstream[] = [
   { method: 'POST', path: /^\/app\/users$/, body: strict({ phone_id: Type.String({ maxLength: 128 }), lang: Type.String({ maxLength: 16 }) }) },
   { method: 'GET', path: /^\/app\/bindings$/, query: ['limit', 'skip', 'show_disabled', 'show_proto_ver'] },
@@ -143,6 +150,16 @@ const UPSTREAM: Upstream[] = [
   { method: 'POST', path: /^\/app\/rules$/, body: RuleBody },
   { method: 'PUT', path: /^\/app\/rules\/\d{1,10}$/, body: RuleBody },
   { method: 'DELETE', path: /^\/app\/rules\/\d{1,10}$/ },
+  // Schedules (issue 14): UTC fields and datapoint values only, each value checked as a control's.
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/scheduler$`), query: ['limit', 'skip'] },
+  { method: 'POST', path: new RegExp(`^/app/devices/${SEG}/scheduler$`), body: strict(SCHEDULE), control: true, didOf: (path) => decodeURIComponent(path.split('/')[3]!) },
+  { method: 'PUT', path: new RegExp(`^/app/devices/${SEG}/scheduler/[0-9a-f]{24}$`), body: strict(SCHEDULE), control: true, didOf: (path) => decodeURIComponent(path.split('/')[3]!) },
+  { method: 'DELETE', path: new RegExp(`^/app/devices/${SEG}/scheduler/[0-9a-f]{24}$`) },
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/scheduler/[0-9a-f]{24}/logs$`) },
+  { method: 'GET', path: /^\/app\/common_scheduler$/, query: ['did', 'limit', 'skip'] },
+  { method: 'POST', path: /^\/app\/common_scheduler$/, body: strict({ ...SCHEDULE, did: Type.String({ pattern: DID_PATTERN }) }), control: true, didOf: (_path, body) => (body as { did: string }).did },
+  { method: 'PUT', path: /^\/app\/common_scheduler\/[0-9a-f]{24}$/, body: strict({ ...SCHEDULE, did: Type.String({ pattern: DID_PATTERN }) }), control: true, didOf: (_path, body) => (body as { did: string }).did },
+  { method: 'DELETE', path: /^\/app\/common_scheduler\/[0-9a-f]{24}$/ },
 ]
 
 /** Why a value may not be written to a datapoint, judged from the product definition alone (not the BFF's code). */
@@ -174,7 +191,7 @@ function upstreamProblem(call: CloudCall): string | null {
   if (!rule.body) return call.body === undefined ? null : `a body on ${call.method} ${path}`
   if (!Value.Check(rule.body, call.body)) return `body does not fit ${call.method} ${path}: ${[...Value.Errors(rule.body, call.body)].map((error) => `${error.instancePath} ${error.message}`).join('; ')}`
   if (rule.control) {
-    const did = decodeURIComponent(path.split('/').pop()!)
+    const did = rule.didOf ? rule.didOf(path, call.body) : decodeURIComponent(path.split('/').pop()!)
     for (const [name, value] of Object.entries((call.body as { attrs: Record<string, unknown> }).attrs)) {
       const problem = attrProblem(did, name, value, 'hex')
       if (problem) return problem

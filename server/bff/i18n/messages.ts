@@ -99,6 +99,13 @@ const zhCN = {
   rule_condition_value: '条件里和“{name}”比较的值不对',
   rule_cloud_refused: '设备云不接受这条规则：{detail}',
   rule_device_product: '规则里“{name}”的产品不对',
+  schedule_guest_read_only: '分享来的设备可以查看定时，但只有设备主人可以新建、修改或删除定时',
+  schedule_not_found: '找不到这个定时，它可能已经被删除了',
+  schedule_needs_date: '一次性定时要选择日期',
+  schedule_form_invalid: '定时的日期、时间或重复方式不对',
+  schedule_needs_days: '每月定时至少要选一天',
+  schedule_in_past: '这个时间已经过去了，请选一个以后的时间',
+  schedule_dates_reversed: '结束日期不能早于开始日期',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -200,6 +207,13 @@ const en: Record<MessageKey, string> = {
   rule_condition_value: 'The value compared with "{name}" is not valid',
   rule_cloud_refused: 'The device cloud does not accept this rule: {detail}',
   rule_device_product: 'The rule gives the wrong product for "{name}"',
+  schedule_guest_read_only: 'On a shared device you can see schedules, but only the owner can create, change or delete them',
+  schedule_not_found: 'This schedule was not found; it may have been deleted',
+  schedule_needs_date: 'A one-time schedule needs a date',
+  schedule_form_invalid: 'The schedule\'s date, time or repeat is not valid',
+  schedule_needs_days: 'Pick at least one day of the month',
+  schedule_in_past: 'That time has already passed; pick a later one',
+  schedule_dates_reversed: 'The end date cannot be before the start date',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

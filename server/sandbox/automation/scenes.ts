@@ -63,6 +63,8 @@ const str = (value: unknown, key: string): string => {
 
 export class Scenes {
   private readonly running = new Map<string, number>()
+  /** Each run still going, by run id: what a schedule that started it waits for. */
+  private readonly executions = new Map<number, Promise<void>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private stopped = false
 
@@ -165,8 +167,16 @@ export class Scenes {
     const steps: StepResult[] = tasks.map((task, index) => ({ index, task_type: task.task_type, status: 'idle', started_at: null, finished_at: null, results: [] }))
     const runId = this.store.startRun(id, uid, cloudTime(this.world.clock.nowMs()), JSON.stringify(steps))
     this.running.set(id, runId)
-    void this.execute(uid, id, runId, tasks, steps)
+    const execution = this.execute(uid, id, runId, tasks, steps).finally(() => this.executions.delete(runId))
+    this.executions.set(runId, execution)
     return runId
+  }
+
+  /** Starts a run and waits for its end: the run as it finished (a schedule's "run this scene"). */
+  async run(uid: string, id: string): Promise<SceneRun | undefined> {
+    const runId = this.start(uid, id)
+    await this.executions.get(runId)
+    return this.store.runsOf(id, RUNS_KEPT).map(runJson).find((run) => run.id === runId)
   }
 
   private async execute(uid: string, sceneId: string, runId: number, tasks: SceneTask[], steps: StepResult[]): Promise<void> {

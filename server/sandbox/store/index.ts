@@ -5,6 +5,7 @@ import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
 import { RawDataStore } from './raw-data'
 import { RuleStore } from './rules'
+import { SchedulerStore } from './schedulers'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -19,6 +20,7 @@ export interface SandboxStores {
   /** Groups and scenes (automation/). */
   automation: AutomationStore
   rules: RuleStore
+  schedulers: SchedulerStore
   close: () => void
 }
 
@@ -34,6 +36,7 @@ export function openStores(file: string): SandboxStores {
     rawData: new RawDataStore(db),
     automation: new AutomationStore(db),
     rules: new RuleStore(db),
+    schedulers: new SchedulerStore(db),
     close: () => db.close(),
   }
 }
