@@ -153,6 +153,38 @@ describe('the scheduler on the fake clock', () => {
     await advanceTo(start + DAY)
     expect(await logs(id)).toMatchObject([{ status: 'failed', detail: { [LIVING_ROOM_AC]: false }, error: 'device offline' }])
   })
+
+  test('should run a group\'s control and a scene for a common schedule, each result what the devices answered', async () => {
+    const BEDROOM_AC = 'Wc4Tn8bVq2LrXy7PzA1mKe'
+    const group = await json<{ id: string }>(await call('POST', '/app/group', { group_name: '空调们', product_key: '4214bf2d79694a259232431b6f2ef46b' }))
+    await call('POST', `/app/group/${group.id}/devices`, { dids: [LIVING_ROOM_AC, BEDROOM_AC] })
+    const scene = await json<{ id: string }>(await call('POST', '/app/scene', { scene_name: '睡觉', remark: '', tasks: [{ task_type: 'device', did: LIVING_ROOM_AC, attrs: { switch: false } }] }))
+    const start = nextDay(await nowMs(), () => true)
+    await advanceTo(start)
+    const common = async (target: Record<string, unknown>, time: string) => {
+      const response = await call('POST', '/app/common_scheduler', { ...target, date: dateOf(start), time, repeat: 'none' })
+      expect(response.status, JSON.stringify(await response.clone().json())).toBe(201)
+      return (await json<{ id: string }>(response)).id
+    }
+    const commonLogs = async (id: string) => (await json<SchedulerLogs>(await call('GET', `/app/common_scheduler/${id}/logs`))).logs
+    const until = async (id: string) => {
+      for (;;) {
+        const [run] = await commonLogs(id)
+        if (run && run.status !== 'running') return run
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    const onAll = await common({ group_id: group.id, attrs: { switch: true } }, '08:00')
+    const sleep = await common({ scene_id: scene.id }, '09:00')
+    await advanceTo(start + 8.5 * 3_600_000)
+    expect(await until(onAll)).toMatchObject({ status: 'succeed', detail: { [LIVING_ROOM_AC]: true, [BEDROOM_AC]: true } })
+    const latest = async (did: string) => (await json<{ attr: Record<string, unknown> }>(await call('GET', `/app/devdata/${did}/latest`))).attr
+    expect((await latest(LIVING_ROOM_AC)).switch).toBeTruthy()
+    expect((await latest(BEDROOM_AC)).switch).toBeTruthy()
+    await advanceTo(start + 9.5 * 3_600_000)
+    expect(await until(sleep)).toMatchObject({ status: 'succeed', detail: { [LIVING_ROOM_AC]: true } })
+    expect((await latest(LIVING_ROOM_AC)).switch).toBeFalsy()
+  })
 })
 
 describe('a restart in the middle', () => {
