@@ -78,9 +78,9 @@ describe('homes and rooms', () => {
     await study.locator(`[data-did="${BEDROOM_AC}"][data-live="true"]`).waitFor({ timeout: 15_000 })
     const powers = study.locator('[data-power]')
     await study.locator('[data-all-on]').click()
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-room="书房"] [data-power]')].every((button) => button.getAttribute('aria-checked') === 'true' && button.getAttribute('data-state') === 'confirmed'), undefined, { timeout: 15_000 })
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-room="书房"] [data-power]')).every((button) => button.getAttribute('aria-checked') === 'true' && button.getAttribute('data-state') === 'confirmed'), undefined, { timeout: 15_000 })
     await study.locator('[data-all-off]').click()
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-room="书房"] [data-power]')].every((button) => button.getAttribute('aria-checked') === 'false' && button.getAttribute('data-state') === 'confirmed'), undefined, { timeout: 15_000 })
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-room="书房"] [data-power]')).every((button) => button.getAttribute('aria-checked') === 'false' && button.getAttribute('data-state') === 'confirmed'), undefined, { timeout: 15_000 })
     expect(await powers.count()).toBe(2)
     await screenshot(page, 'homes-04-room-all-off')
   })
@@ -107,7 +107,7 @@ describe('homes and rooms', () => {
       const seen = window as unknown as { flatCards: number }
       seen.flatCards = 0
       new MutationObserver(() => {
-        seen.flatCards += [...document.querySelectorAll('[data-did]')].filter((card) => !card.closest('[data-room]')).length
+        seen.flatCards += Array.from(document.querySelectorAll('[data-did]')).filter((card) => !card.closest('[data-room]')).length
       }).observe(document, { childList: true, subtree: true })
     })
     const again = await next.newPage()
