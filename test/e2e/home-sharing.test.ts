@@ -168,6 +168,10 @@ describe('sharing a home', () => {
     await second.locator('[data-home]:not([aria-selected="true"])').click()
     await second.locator('[data-manage-homes]').click()
     await second.locator('[data-leave-home]').click({ timeout: 15_000 })
+    // The question, once the dialog has finished opening.
+    await second.locator('.van-dialog__confirm').waitFor()
+    await second.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'))
+    expect(await second.locator('.van-dialog').innerText()).toContain('退出“我的家”？这个家的设备会从你的列表里移除')
     await screenshot(second, 'home-share-11-leave-confirm')
     await second.locator('.van-dialog__confirm').click()
     await second.locator('[data-leave-home]').waitFor({ state: 'detached', timeout: 15_000 })
