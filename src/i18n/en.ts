@@ -10,7 +10,7 @@ const en: Messages<typeof zhCN> = {
     failedHint: 'The network seems to be down. Check it and try again.',
     retry: 'Retry',
   },
-  rooms: { unassigned: 'Unassigned', manage: 'Manage', allOn: 'All {kind} on', allOff: 'All {kind} off', homes: 'Switch home' },
+  rooms: { unassigned: 'Unassigned', manage: 'Manage', allOn: 'All {kind} on', allOff: 'All {kind} off', homes: 'Switch home', shared: '{name} (shared)', empty: 'No devices in this home yet' },
   list: {
     empty: 'No devices yet',
     emptyHint: 'Scan the QR code on a device, or set up a new device\'s Wi-Fi, and it will show up here.',
@@ -272,6 +272,7 @@ const en: Messages<typeof zhCN> = {
     copy: 'Copy ID',
     copied: 'Copied',
     copyFailed: 'Could not copy; press and hold the ID to copy it',
+    homes: 'Homes and rooms',
     shares: 'Sharing',
     wifi: 'Wi-Fi setup',
     scan: 'Scan to add a device',

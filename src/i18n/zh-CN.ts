@@ -6,7 +6,7 @@ export default {
     failedHint: '网络好像不太通畅，请检查网络后重试。',
     retry: '重试',
   },
-  rooms: { unassigned: '未分配', manage: '管理', allOn: '{kind}全开', allOff: '{kind}全关', homes: '切换家' },
+  rooms: { unassigned: '未分配', manage: '管理', allOn: '{kind}全开', allOff: '{kind}全关', homes: '切换家', shared: '{name}（共享）', empty: '这个家还没有设备' },
   list: {
     empty: '还没有设备',
     emptyHint: '扫描设备上的二维码，或给新设备配网，设备就会出现在这里。',
@@ -269,6 +269,7 @@ export default {
     copy: '复制 ID',
     copied: '已复制',
     copyFailed: '复制失败，请长按 ID 手动复制',
+    homes: '家庭与房间',
     shares: '设备分享',
     wifi: '设备配网',
     scan: '扫码添加设备',

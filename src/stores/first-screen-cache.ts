@@ -3,7 +3,10 @@
 // values dimmed) while the page asks the BFF again and the socket's snapshot makes each card live; without it the
 // user looked at a blank page for the length of me → bindings → datapoint → socket.
 // It belongs to one user: a different user signing in on the same phone drops it (session.ts).
+// The homes layout (rooms and who sits where) rides along, so the list is grouped from the first paint rather
+// than flat until /api/homes answers and then regrouped under the user's thumb.
 import type { Me } from '@shared/api'
+import type { HomeView } from '@shared/homes'
 import type { Attrs, BoundDevice, ProductDefinition } from '@shared/open-api'
 
 const KEY = 'h5.first-screen.v1'
@@ -15,6 +18,8 @@ export interface FirstScreen {
   list: BoundDevice[]
   products: Record<string, ProductDefinition>
   attrs: Record<string, Attrs>
+  /** Absent in a cache saved before homes existed, or before /api/homes first answered. */
+  homes?: HomeView[]
 }
 
 function storage(): Storage | null {
@@ -30,6 +35,9 @@ export function readFirstScreen(): FirstScreen | null {
   try {
     const parsed = JSON.parse(storage()?.getItem(KEY) ?? 'null') as Partial<FirstScreen> | null
     if (!parsed?.me?.openid || !Array.isArray(parsed.list) || typeof parsed.products !== 'object' || typeof parsed.attrs !== 'object') return null
+    // A layout that is not one is dropped, not the list: the list then shows flat until the homes answer.
+    const homesOk = Array.isArray(parsed.homes) && parsed.homes.every((home) => Number.isInteger(home?.id) && Array.isArray(home.rooms) && Array.isArray(home.devices))
+    if (!homesOk) delete parsed.homes
     return parsed as FirstScreen
   } catch {
     return null

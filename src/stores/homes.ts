@@ -27,8 +27,12 @@ export const useHomesStore = defineStore('homes', {
     chosen: storedHome(),
   }),
   getters: {
+    /**
+     * The home chosen on this phone; else the first with devices, so a member with an empty home of their own
+     * (one is made for everyone) opens on the home shared with them rather than on nothing.
+     */
     current(state): HomeView | null {
-      return state.homes.find((home) => home.id === state.chosen) ?? state.homes[0] ?? null
+      return state.homes.find((home) => home.id === state.chosen) ?? state.homes.find((home) => home.devices.length > 0) ?? state.homes[0] ?? null
     },
   },
   actions: {

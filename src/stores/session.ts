@@ -7,6 +7,7 @@ import { ApiError } from '@/api/http'
 import { fetchMe, goToLogin } from '@/api/me'
 import { useDevicesStore } from './devices'
 import { clearFirstScreen, readFirstScreen, saveFirstScreenSoon, type FirstScreen } from './first-screen-cache'
+import { useHomesStore } from './homes'
 import { useLiveStore } from './live'
 
 export const useSessionStore = defineStore('session', {
@@ -54,6 +55,7 @@ export const useSessionStore = defineStore('session', {
         const save = () => saveFirstScreenSoon(() => this.lastVisit())
         devices.$subscribe(save)
         live.$subscribe(save)
+        useHomesStore().$subscribe(save)
       }
     },
     /** The cached screen into the stores, shown as ready while /api/me confirms who this is. */
@@ -65,6 +67,8 @@ export const useSessionStore = defineStore('session', {
       devices.list = cached.list
       devices.products = cached.products
       for (const device of cached.list) live.applyLatest(device.did, cached.attrs[device.did] ?? {})
+      // Shown as it was; still 'idle', so the list's load asks the BFF again.
+      if (cached.homes) useHomesStore().homes = cached.homes
       this.cachedProducts = Object.keys(cached.products)
       this.me = cached.me
       this.status = 'ready'
@@ -77,6 +81,7 @@ export const useSessionStore = defineStore('session', {
       devices.list = []
       devices.products = {}
       live.devices = {}
+      useHomesStore().homes = []
       this.cachedProducts = []
       void devices.load()
     },
@@ -85,7 +90,8 @@ export const useSessionStore = defineStore('session', {
       const live = useLiveStore()
       if (!this.me || devices.status !== 'ready') return null
       const attrs = Object.fromEntries(devices.list.map((device) => [device.did, live.devices[device.did]?.attrs ?? {}]))
-      return { me: this.me, list: devices.list, products: devices.products, attrs }
+      const homes = useHomesStore()
+      return { me: this.me, list: devices.list, products: devices.products, attrs, ...(homes.homes.length > 0 ? { homes: homes.homes } : {}) }
     },
   },
 })

@@ -9,12 +9,17 @@ export type QrMeaning =
   /** The opaque content of Gizwits' QR service: only the cloud can read it (bind_latest). */
   | { kind: 'gizwits-qr'; content: string }
   | { kind: 'share'; code: string }
+  /** A home's invitation QR (HomesPage): our link to the join page, with the BFF's one-time code. */
+  | { kind: 'home-invite'; code: string }
   | { kind: 'unknown'; text: string }
 
 const PRODUCT_KEY = /^[0-9a-f]{32}$/i
 /** The path of the page that takes a share; a link to it is what every share QR and card carries. */
 export const SHARE_PATH = '/share'
 const SHARE_CODE = /^[0-9a-zA-Z]{8,64}$/
+/** The page that joins a home by its QR (router.ts), and the BFF's code in it (shared/homes.ts HomeInviteCode). */
+export const HOME_JOIN_PATH = '/homes/join'
+const HOME_INVITE_CODE = /^[0-9a-f]{32}$/
 
 /**
  * The https link a share QR shows: WeChat's own 扫一扫 opens a link, while Gizwits' `type=share&code=…` is only a
@@ -49,6 +54,8 @@ export function readQrContent(text: string): QrMeaning {
     // Our share link, from any of our hosts: its path says what it is, the code is the cloud's.
     const code = url.searchParams.get('code')
     if (url.pathname === SHARE_PATH && code && SHARE_CODE.test(code)) return { kind: 'share', code }
+    // A home's invitation, from any of our hosts; a damaged code is not guessed at (the join page would refuse it).
+    if (url.pathname === HOME_JOIN_PATH && code && HOME_INVITE_CODE.test(code)) return { kind: 'home-invite', code }
     const productKey = url.searchParams.get('product_key')
     const did = url.searchParams.get('did')
     const passcode = url.searchParams.get('passcode')
@@ -72,6 +79,8 @@ export function routeFor(meaning: QrMeaning): { path: string; query: Record<stri
       return { path: LABEL_PATH, query: { qr: meaning.content } }
     case 'share':
       return { path: '/share', query: { code: meaning.code } }
+    case 'home-invite':
+      return { path: HOME_JOIN_PATH, query: { code: meaning.code } }
     default:
       return null
   }

@@ -1,6 +1,7 @@
 // Homes and rooms in Chromium at 375×667, on the product as `npm start` runs it: the list grouped by room, a room
-// created and a device moved into it on the homes page, and a room's "all off" switching both air conditioners.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+// created and a device moved into it on the homes page, and a room's "all off" switching both air conditioners;
+// the next visit painted grouped from the last one, before the BFF answers, so the list never jumps.
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
@@ -82,5 +83,45 @@ describe('homes and rooms', () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-room="书房"] [data-power]')).every((button) => button.getAttribute('aria-checked') === 'false' && button.getAttribute('data-state') === 'confirmed'), undefined, { timeout: 15_000 })
     expect(await powers.count()).toBe(2)
     await screenshot(page, 'homes-04-room-all-off')
+  })
+
+  test('should paint the next visit grouped by room from the last one, never flat, before the BFF answers', async () => {
+    const page = context.pages()[0]
+    // The layout is kept with the list a moment after it changed.
+    await expect.poll(() => page.evaluate(() => {
+      const cached = JSON.parse(localStorage.getItem('h5.first-screen.v1') ?? '{}') as { homes?: Array<{ rooms: Array<{ name: string }> }> }
+      return cached.homes?.[0]?.rooms.some((room) => room.name === '书房') ?? false
+    }), { timeout: 10_000 }).toBe(true)
+    const next = await newPhoneContext(browser, 'zh-CN', { storageState: await context.storageState() })
+    await context.close()
+    context = next
+    // Held: who am I, the list and the homes, so the first paint is the last visit's alone.
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await next.route(/\/api\/(me|app\/bindings|homes)(\?|$)/, async (route: Route) => {
+      await held
+      await route.continue()
+    })
+    // Every card ever put on the page is looked at: one outside a room is the flat list that grouping replaces.
+    await next.addInitScript(() => {
+      const seen = window as unknown as { flatCards: number }
+      seen.flatCards = 0
+      new MutationObserver(() => {
+        seen.flatCards += Array.from(document.querySelectorAll('[data-did]')).filter((card) => !card.closest('[data-room]')).length
+      }).observe(document, { childList: true, subtree: true })
+    })
+    const again = await next.newPage()
+    await again.goto(`${stack.bffUrl}/`)
+    const study = again.locator('[data-room="书房"]')
+    await study.locator(`[data-did="${LIVING_ROOM_AC}"]`).waitFor({ timeout: 20_000 })
+    await study.locator(`[data-did="${BEDROOM_AC}"]`).waitFor()
+    await screenshot(again, 'homes-05-next-visit-from-cache')
+    const homesAnswered = again.waitForResponse((response) => new URL(response.url()).pathname === '/api/homes')
+    release()
+    await homesAnswered
+    await study.locator(`[data-did="${LIVING_ROOM_AC}"][data-live="true"]`).waitFor({ timeout: 20_000 })
+    const order = await again.locator('[data-room]').evaluateAll((sections) => sections.map((section) => section.getAttribute('data-room')))
+    expect(order).toEqual(['书房', 'unassigned'])
+    expect(await again.evaluate(() => (window as unknown as { flatCards: number }).flatCards)).toBe(0)
   })
 })

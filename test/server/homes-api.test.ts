@@ -123,11 +123,17 @@ describe('sharing a home', () => {
     // The member's own home keeps only their own device.
     expect((await homesOf(member)).find((one) => one.role === 'owner')!.devices.map((device) => device.did)).toEqual([SECOND_USERS_AC])
 
-    // A device the owner binds later joins the home (its 未分配) and reaches the member at their next list.
+    // Named as the owner names them: a guest's binding has its own alias, set from the owner's.
+    const named = (await json<BindingsResponse>(await member('/api/app/bindings?limit=100'))).devices.find((device) => device.did === LIVING_ROOM_AC)
+    expect(named?.dev_alias).toBe('客厅空调')
+
+    // A device the owner binds later joins the home (its 未分配) and reaches the member by itself, before anyone
+    // lists the homes again.
     expect((await owner('/api/app/bindings', { method: 'POST', json: { devices: [LATER_PLANT] } })).status).toBe(201)
+    await expect.poll(() => dids(member), { timeout: 10_000 }).toContain(LATER_PLANT.did)
+    expect(await roleOf(member, LATER_PLANT.did)).toBe('guest')
     const later = (await homesOf(member)).find((one) => one.id === home.id)!
     expect(later.devices).toContainEqual({ did: LATER_PLANT.did, room_id: null })
-    expect(await roleOf(member, LATER_PLANT.did)).toBe('guest')
     // The member controls it through the existing path.
     expect((await member(`/api/app/control/${LIVING_ROOM_AC}`, { method: 'POST', json: { attrs: { set_temp: 24 } } })).status).toBe(200)
   })

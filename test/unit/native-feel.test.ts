@@ -58,6 +58,16 @@ describe('the first-screen cache', () => {
     await expect.poll(() => readFirstScreen(), { timeout: 3000 }).toEqual(screen)
   })
 
+  test('should keep the homes layout with the list, and drop a layout that is not one without dropping the list', async () => {
+    const homes = [{ id: 1, name: '我的家', role: 'owner' as const, rooms: [{ id: 2, name: '书房' }], devices: [{ did: 'd1', room_id: 2 }] }]
+    saveFirstScreenSoon(() => ({ ...screen, homes }))
+    await expect.poll(() => readFirstScreen(), { timeout: 3000 }).toEqual({ ...screen, homes })
+    for (const broken of [{}, [{ id: 'x', rooms: [], devices: [] }], [{ id: 1, rooms: null, devices: [] }], [null]]) {
+      localStorage.setItem('h5.first-screen.v1', JSON.stringify({ ...screen, homes: broken }))
+      expect(readFirstScreen(), JSON.stringify(broken)).toEqual(screen)
+    }
+  })
+
   test('should refuse what is not a first screen', () => {
     for (const stored of ['not json', '{"me":{}}', JSON.stringify({ ...screen, list: 'x' }), 'null']) {
       localStorage.setItem('h5.first-screen.v1', stored)

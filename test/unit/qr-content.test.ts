@@ -17,11 +17,25 @@ describe('scanned codes', () => {
     expect(readQrContent('你好，世界').kind).toBe('unknown')
   })
 
-  test('should open the bind page for device codes and the share page for invitations', () => {
+  test('should read a home\'s invitation link from any of our hosts, and nothing that only looks like one', () => {
+    const code = '0123456789abcdef0123456789abcdef'
+    expect(readQrContent(`https://iot.example.com/homes/join?code=${code}`)).toEqual({ kind: 'home-invite', code })
+    expect(readQrContent(`  http://localhost:8080/homes/join?code=${code}\n`)).toEqual({ kind: 'home-invite', code })
+    // A damaged or foreign code, another path, or no code at all: not a home invitation.
+    expect(readQrContent(`https://iot.example.com/homes/join?code=${code.slice(1)}`).kind).toBe('unknown')
+    expect(readQrContent(`https://iot.example.com/homes/join?code=${code.toUpperCase()}`).kind).toBe('unknown')
+    expect(readQrContent(`https://iot.example.com/homes?code=${code}`).kind).toBe('unknown')
+    expect(readQrContent('https://iot.example.com/homes/join').kind).toBe('unknown')
+    // A device share's link stays a device share.
+    expect(readQrContent(`https://iot.example.com/share?code=${code}`)).toEqual({ kind: 'share', code })
+  })
+
+  test('should open the bind page for device codes, the share page for device invitations and the join page for homes', () => {
     expect(routeFor({ kind: 'label', productKey: PK, mac: 'accf2350d449', sig: 'Ab3_-x9Yz012' })).toEqual({ path: '/bind', query: { product_key: PK, mac: 'accf2350d449', sig: 'Ab3_-x9Yz012' } })
     expect(routeFor({ kind: 'label', productKey: PK, mac: 'accf2350d449', sig: null })).toEqual({ path: '/bind', query: { product_key: PK, mac: 'accf2350d449' } })
     expect(routeFor({ kind: 'gizwits-qr', content: 'GZQR1' })).toEqual({ path: '/bind', query: { qr: 'GZQR1' } })
     expect(routeFor({ kind: 'share', code: 'abc' })).toEqual({ path: '/share', query: { code: 'abc' } })
+    expect(routeFor({ kind: 'home-invite', code: 'abc' })).toEqual({ path: '/homes/join', query: { code: 'abc' } })
     expect(routeFor({ kind: 'unknown', text: 'x' })).toBeNull()
   })
 })

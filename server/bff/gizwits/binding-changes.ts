@@ -9,7 +9,27 @@ import type { DeviceAccess } from './device-access'
 export type BindingChangeEvent = { kind: 'user_changed'; openid: string } | { kind: 'devices_changed'; dids: string[]; by?: string }
 
 export class BindingChanges {
+  private readonly listeners = new Set<(event: BindingChangeEvent) => void>()
+
   constructor(private readonly access: DeviceAccess, private readonly announce?: (event: BindingChangeEvent) => void) {}
+
+  /** What follows bindings in this BFF (a shared home gives a device its owner just bound): told of each change. */
+  listen(listener: (event: BindingChangeEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private tell(event: BindingChangeEvent): void {
+    this.announce?.(event)
+    // A listener's failure is its own: the change itself has happened and is reported all the same.
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // see above
+      }
+    }
+  }
 
   /**
    * This user's own bindings changed: a device bound, a binding's alias or remark edited, a sharing created,
@@ -17,7 +37,7 @@ export class BindingChanges {
    */
   userChanged(openid: string): void {
     this.access.forget(openid)
-    this.announce?.({ kind: 'user_changed', openid })
+    this.tell({ kind: 'user_changed', openid })
   }
 
   /**
@@ -28,6 +48,6 @@ export class BindingChanges {
   devicesChanged(dids: readonly string[], by?: string): void {
     for (const did of dids) this.access.forgetDevice(did)
     if (by !== undefined) this.access.forget(by)
-    this.announce?.({ kind: 'devices_changed', dids: [...dids], by })
+    this.tell({ kind: 'devices_changed', dids: [...dids], by })
   }
 }

@@ -38,7 +38,32 @@ export class HomeService {
   /** `home member did` → when the cloud refused to share it. */
   private refused = new Map<string, number>()
 
-  constructor(private readonly context: Context, readonly store: HomeStore) {}
+  /** Owners whose homes are about to be reconciled because their bindings changed. */
+  private followUps = new Set<string>()
+
+  constructor(private readonly context: Context, readonly store: HomeStore) {
+    // A device the owner binds (or gives away, or unbinds) reaches the members now, not when someone next lists.
+    context.bindingChanges.listen((event) => {
+      const openid = event.kind === 'user_changed' ? event.openid : event.by
+      if (openid !== undefined) this.followBindings(openid)
+    })
+  }
+
+  /** Reconciles the shared homes of a user whose bindings changed, once for a burst of changes. */
+  private followBindings(openid: string): void {
+    if (this.followUps.has(openid)) return
+    this.followUps.add(openid)
+    setTimeout(() => {
+      this.followUps.delete(openid)
+      void (async () => {
+        for (const home of await this.store.homesOwnedBy(openid)) {
+          if ((await this.store.membersOf(home.id)).length > 0) await this.reconcile(home)
+        }
+      })().catch(() => {
+        // The cloud or the store away (or closing): the next list of the homes reconciles them.
+      })
+    }, 0)
+  }
 
   /** The user's own homes, making the first one (with default rooms in their language) on first use. */
   async ownHomes(openid: string, locale: Locale): Promise<Home[]> {
@@ -186,6 +211,10 @@ export class HomeService {
             const { id } = await accounts.withToken(home.owner_openid, (token) => client.createSharing(token, { type: 0, did, uid: memberUid }))
             await accounts.withToken(member.openid, (token) => client.respondToSharing(token, id!, true))
             await this.store.setGrant(home.id, member.openid, did, 'active')
+            // A guest's binding has its own alias, empty at first: the family calls the device what the owner
+            // does (阳台绿萝, not a third 智能浇花器). A nicety: the device is theirs even if naming fails.
+            const alias = owned.get(did)!.dev_alias
+            if (alias) await accounts.withToken(member.openid, (token) => client.updateBinding(token, did, { dev_alias: alias })).catch(() => {})
             changed = true
           } catch (error) {
             // Already a guest by another way (a cluster peer raced us): theirs, not ours to take back.
