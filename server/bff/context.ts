@@ -23,6 +23,7 @@ import { memoryTokenCache } from './wechat/token-cache'
 import { EMBEDDED, type ClusterState } from './cluster/cluster-state'
 import { redisAttemptCounter, redisOAuthStateStore, redisTokenCache } from './cluster/redis-state'
 import { pgCommandStore, pgPushStore, pgSessionStore } from './store/postgres'
+import { pgHistoryStore } from './store/pg-history-store'
 
 export interface Context {
   /** PostgreSQL, Redis and the cluster bus when configured; EMBEDDED otherwise. */
@@ -56,7 +57,7 @@ export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions;
 
 /**
  * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded. What
- * stays in SQLite even then (push dedup and events, history and alert rules) is listed in README "Several BFFs".
+ * stays in SQLite even then is listed in README "Several BFFs".
  */
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}, cluster: ClusterState = EMBEDDED): Context {
   const { pool, redis, bus } = cluster
@@ -92,7 +93,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: pool ? pgHistoryStore(pool) : sqliteHistoryStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }
