@@ -24,6 +24,8 @@ export interface WorkerOptions {
   /** Where history, alerts and notices live: PostgreSQL when the cluster has it (shared by every worker), else SQLite. */
   db?: Database.Database
   pool?: PgPool | null
+  /** PostgreSQL: how long a worker holds the notices it is sending (tests shorten it to see a killed worker's taken over). */
+  noticeClaimS?: number
   snoti: SnotiEndpoint
   gizwits: { apiBase: string; appId: string }
   wechat: { apiBase: string; appId: string; appSecret: string; alertTemplateId: string }
@@ -71,7 +73,7 @@ const clientMsgId = (key: string) => createHash('sha256').update(key).digest('he
 
 export function startWorker(options: WorkerOptions): EventWorker {
   const log = options.log ?? ((message: string) => console.warn(`[worker] ${message}`))
-  const store: HistoryStore = options.pool ? pgHistoryStore(options.pool) : sqliteHistoryStore(options.db ?? noDatabase())
+  const store: HistoryStore = options.pool ? pgHistoryStore(options.pool, { claimS: options.noticeClaimS }) : sqliteHistoryStore(options.db ?? noDatabase())
   const accessToken = new AccessTokenSource({ appId: options.wechat.appId, appSecret: options.wechat.appSecret, apiBase: options.wechat.apiBase }, memoryTokenCache())
 
   // ---- who is bound to a device: each user's bindings, read as that user (phone_id = openid, as the BFF logs in) ----

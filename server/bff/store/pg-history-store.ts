@@ -17,11 +17,11 @@ const RULE_COLUMNS = 'id, did, attr, op, threshold, threshold_high, hysteresis, 
 const NOTICE_COLUMNS = 'id::float8 AS id, notice_key, openid, did, device_name, title, detail, created_at, status, result, edge, alert_key, read_at'
 const nowS = () => Date.now() / 1000
 
-export function pgHistoryStore(pool: pg.Pool): HistoryStore {
-  return bound(pool, pool)
+export function pgHistoryStore(pool: pg.Pool, { claimS = NOTICE_CLAIM_S }: { claimS?: number } = {}): HistoryStore {
+  return bound(pool, pool, claimS)
 }
 
-function bound(pool: pg.Pool, db: Queryable, inTransaction = false): HistoryStore {
+function bound(pool: pg.Pool, db: Queryable, claimS: number, inTransaction = false): HistoryStore {
   const rows = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => (await db.query<T>(sql, values)).rows
   const run = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rowCount ?? 0
 
@@ -35,7 +35,7 @@ function bound(pool: pg.Pool, db: Queryable, inTransaction = false): HistoryStor
     try {
       await client.query('BEGIN')
       if (lockKey !== undefined) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
-      const result = await work(client, bound(pool, client, true))
+      const result = await work(client, bound(pool, client, claimS, true))
       await client.query('COMMIT')
       return result
     } catch (error) {
@@ -49,7 +49,7 @@ function bound(pool: pg.Pool, db: Queryable, inTransaction = false): HistoryStor
   const claim = async (status: 'pending' | 'queued') => {
     const claimed = await rows<Notice>(`UPDATE notices SET claimed_until = $1 WHERE id IN (
         SELECT id FROM notices WHERE status = $2 AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
-      RETURNING ${NOTICE_COLUMNS}`, [nowS() + NOTICE_CLAIM_S, status, nowS()])
+      RETURNING ${NOTICE_COLUMNS}`, [nowS() + claimS, status, nowS()])
     return claimed.sort((a, b) => a.id - b.id)
   }
 
@@ -123,7 +123,7 @@ function bound(pool: pg.Pool, db: Queryable, inTransaction = false): HistoryStor
     },
     replaceAudienceOfUser: (uid, devices, now) => transaction(undefined, async (client) => {
       await client.query('DELETE FROM device_audience WHERE uid = $1', [uid])
-      // One binding listed twice (the cloud repeats a device shared twice) keeps its first alias, as SQLite's would fail instead.
+      // A device listed twice keeps its first alias.
       if (devices.length > 0) {
         await client.query(`INSERT INTO device_audience (did, uid, dev_alias, updated_at) SELECT did, $1, dev_alias, $2 FROM unnest($3::text[], $4::text[]) AS d(did, dev_alias)
                               ON CONFLICT (did, uid) DO NOTHING`, [uid, now, devices.map((d) => d.did), devices.map((d) => d.dev_alias)])
