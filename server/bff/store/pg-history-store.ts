@@ -16,6 +16,8 @@ const RULE_COLUMNS = 'id, did, attr, op, threshold, threshold_high, hysteresis, 
 /** BIGSERIAL comes back as a string from pg; ids stay far below 2^53, so a float8 is exact. */
 const NOTICE_COLUMNS = 'id::float8 AS id, notice_key, openid, did, device_name, title, detail, created_at, status, result, edge, alert_key, read_at'
 const nowS = () => Date.now() / 1000
+/** alert_rules.id is an INTEGER: a number outside it names no rule (PostgreSQL would refuse the statement). */
+const isRuleId = (id: number) => Number.isInteger(id) && id >= 1 && id <= 2_147_483_647
 
 export function pgHistoryStore(pool: pg.Pool, { claimS = NOTICE_CLAIM_S }: { claimS?: number } = {}): HistoryStore {
   return bound(pool, pool, claimS)
@@ -71,7 +73,7 @@ function bound(pool: pg.Pool, db: Queryable, claimS: number, inTransaction = fal
     firstValueAt: async (did, attr) => (await rows<{ at: number | null }>('SELECT MIN(at) AS at FROM datapoint_history WHERE did = $1 AND attr = $2', [did, attr]))[0].at,
 
     rulesOf: async (did) => rows<AlertRule>(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE did = $1 ORDER BY id`, [did]),
-    rule: async (id) => (await rows<AlertRule>(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE id = $1`, [id]))[0] ?? null,
+    rule: async (id) => (isRuleId(id) ? (await rows<AlertRule>(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE id = $1`, [id]))[0] ?? null : null),
     saveRule: async (rule) => (await rows<AlertRule>(
       `INSERT INTO alert_rules (did, attr, op, threshold, threshold_high, hysteresis, hold_s, cooldown_s, critical, value_kind, label, unit, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -81,7 +83,7 @@ function bound(pool: pg.Pool, db: Queryable, claimS: number, inTransaction = fal
          RETURNING ${RULE_COLUMNS}`,
       [rule.did, rule.attr, rule.op, rule.threshold, rule.threshold_high ?? null, rule.hysteresis, rule.hold_s ?? 0, rule.cooldown_s ?? 0, rule.critical ?? false,
         rule.value_kind ?? 'number', rule.label, rule.unit, rule.created_by, Math.floor(nowS())]))[0],
-    deleteRule: async (did, id) => (await run('DELETE FROM alert_rules WHERE did = $1 AND id = $2', [did, id])) > 0,
+    deleteRule: async (did, id) => isRuleId(id) && (await run('DELETE FROM alert_rules WHERE did = $1 AND id = $2', [did, id])) > 0,
     alertState: async (key) => (await rows<{ state: 'firing' | 'ok' }>('SELECT state FROM alert_state WHERE alert_key = $1', [key]))[0]?.state ?? 'ok',
     setAlertState: async (key, did, state, since) => {
       await run('INSERT INTO alert_state (alert_key, did, state, since) VALUES ($1, $2, $3, $4) ON CONFLICT (alert_key) DO UPDATE SET state = excluded.state, since = excluded.since',
@@ -150,11 +152,12 @@ function bound(pool: pg.Pool, db: Queryable, claimS: number, inTransaction = fal
     noticesOf: async (openid, did, limit) => rows<Notice>(`SELECT ${NOTICE_COLUMNS} FROM notices WHERE openid = $1 AND did = $2 ORDER BY id DESC LIMIT $3`, [openid, did, limit]),
     inbox: async (openid, limit, beforeId, did) => rows<Notice>(
       `SELECT ${NOTICE_COLUMNS} FROM notices WHERE openid = $1 AND id < $2 AND ($3::text IS NULL OR did = $3) ORDER BY id DESC LIMIT $4`,
-      [openid, beforeId ?? Number.MAX_SAFE_INTEGER, did ?? null, limit]),
+      [openid, Math.min(beforeId ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), did ?? null, limit]),
     unreadCount: async (openid) => (await rows<{ n: number }>('SELECT COUNT(*)::int AS n FROM notices WHERE openid = $1 AND read_at IS NULL', [openid]))[0].n,
     markRead: async (openid, ids, at) => ids === 'all'
       ? run('UPDATE notices SET read_at = $1 WHERE openid = $2 AND read_at IS NULL', [at, openid])
-      : run('UPDATE notices SET read_at = $1 WHERE openid = $2 AND id = ANY($3::bigint[]) AND read_at IS NULL', [at, openid, ids]),
+      // An id past bigint (the schema allows any integer) names no notice; PostgreSQL would refuse the whole statement.
+      : run('UPDATE notices SET read_at = $1 WHERE openid = $2 AND id = ANY($3::bigint[]) AND read_at IS NULL', [at, openid, ids.filter((id) => Number.isSafeInteger(id))]),
     noticesAfter: async (afterId, limit) => rows<Notice>(`SELECT ${NOTICE_COLUMNS} FROM notices WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]),
     lastNoticeId: async () => (await rows<{ id: number }>('SELECT COALESCE(MAX(id), 0)::float8 AS id FROM notices'))[0].id,
   }
