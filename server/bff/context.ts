@@ -56,8 +56,8 @@ export interface Context {
 export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions; bindAttemptLimits?: AttemptLimits }
 
 /**
- * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded. What
- * stays in SQLite even then is listed in README "Several BFFs".
+ * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded (what
+ * each engine holds: README "Several BFFs").
  */
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}, cluster: ClusterState = EMBEDDED): Context {
   const { pool, redis, bus } = cluster

@@ -1,7 +1,8 @@
 // New alerts to the pages open right now (a banner within a second, issue 13). The vendor's worker writes notices
 // into app.db — in production from its own process — so the BFF learns of them by reading the table, not from an
 // in-process event: a cheap indexed read of rows after the last id seen, every few hundred milliseconds. Only
-// notices written after the BFF started are announced; older ones are in the alerts list.
+// notices written after the BFF started are announced; older ones are in the alerts list. On PostgreSQL with several
+// workers an id can commit after a higher one; such a notice misses the banner (not the list, nor WeChat).
 import type { HistoryStore } from '../store/history-store'
 import type { UserHub } from './user-hub'
 
