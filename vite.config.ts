@@ -46,13 +46,9 @@ function precompress(): Plugin {
 const bffPort = Number(process.env.PORT ?? 8080)
 /**
  * The server tests run a second time on PostgreSQL (project server-pg), all but those about SQLite itself (its
- * damaged or missing file, its session purge read back from the file) and the in-app alert banner, whose notices
- * the worker still keeps in SQLite only (issue 15 has not moved history and alerts to PostgreSQL yet), and the
- * command results and device log, which read the relay's commands from that same SQLite file, and the
- * operator's figures, whose alerts and notices come from that worker.
+ * damaged or missing file, its session purge read back from the file).
  */
-const PG_SERVER_TESTS = ['test/server/**/*.test.ts', '!test/server/store-damage.test.ts', '!test/server/auth-session-purge.test.ts', '!test/server/alerts-api.test.ts',
-  '!test/server/command-results.test.ts', '!test/server/device-log-api.test.ts', '!test/server/operator.test.ts']
+const PG_SERVER_TESTS = ['test/server/**/*.test.ts', '!test/server/store-damage.test.ts', '!test/server/auth-session-purge.test.ts']
 
 export default defineConfig({
   plugins: [

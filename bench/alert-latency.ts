@@ -49,7 +49,7 @@ const worker = startWorker({
   appUrl: 'http://app.example',
   log: () => {},
 })
-worker.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: OWNER })
+await worker.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: OWNER })
 while (worker.client.state !== 'up') await new Promise((resolve) => setTimeout(resolve, 20))
 
 async function crossing(soil: number): Promise<number> {

@@ -26,9 +26,9 @@ const worker = startWorker({
 })
 const did = (index: number) => `BenchDevice${String(index).padStart(11, '0')}`
 // Every device has a limit on its soil humidity, as an owner would set it.
-db.transaction(() => {
-  for (let index = 0; index < DEVICES; index++) worker.store.saveRule({ did: did(index), attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 5, label: '土壤湿度', unit: '%', created_by: 'bench' })
-})()
+await worker.store.atomically(async (tx) => {
+  for (let index = 0; index < DEVICES; index++) await tx.saveRule({ did: did(index), attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 5, label: '土壤湿度', unit: '%', created_by: 'bench' })
+})
 
 const start = Date.now() / 1000 - EVENTS
 const lines = Array.from({ length: EVENTS }, (_, index) => JSON.stringify({
@@ -43,7 +43,7 @@ for (const line of lines) checksum += (JSON.parse(line) as SnotiPush).created_at
 const bareS = Number(process.hrtime.bigint() - begin) / 1e9
 
 begin = process.hrtime.bigint()
-for (const line of lines) worker.process(JSON.parse(line) as SnotiPush)
+for (const line of lines) await worker.process(JSON.parse(line) as SnotiPush)
 const workerS = Number(process.hrtime.bigint() - begin) / 1e9
 
 const counts = db.prepare("SELECT (SELECT COUNT(*) FROM device_events) AS events, (SELECT COUNT(*) FROM datapoint_history) AS history, (SELECT COUNT(*) FROM alert_state) AS alerts").get() as Record<string, number>

@@ -24,6 +24,7 @@ import { memoryTokenCache } from './wechat/token-cache'
 import { EMBEDDED, type ClusterState } from './cluster/cluster-state'
 import { redisAttemptCounter, redisOAuthStateStore, redisTokenCache } from './cluster/redis-state'
 import { pgCommandStore, pgPushStore, pgSessionStore } from './store/postgres'
+import { pgHistoryStore } from './store/pg-history-store'
 
 export interface Context {
   /** PostgreSQL, Redis and the cluster bus when configured; EMBEDDED otherwise. */
@@ -49,7 +50,7 @@ export interface Context {
   history: HistoryStore
   /** Homes, rooms, device placements and home sharing (PostgreSQL when the cluster has it). */
   homes: HomeStore
-  /** The commands given to each device, for its log: the relay's journal in this SQLite file (the worker's too). */
+  /** The commands given to each device, for its log: the relay's journal (SQLite or PostgreSQL, the worker's too). */
   commandLog: CommandResults
   /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
@@ -60,8 +61,8 @@ export interface Context {
 export interface ContextOptions { releaseAfterMs?: number; relay?: RelayOptions; bindAttemptLimits?: AttemptLimits }
 
 /**
- * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded. What
- * stays in SQLite even then (push dedup and events, history and alert rules) is listed in README "Several BFFs".
+ * Each store from PostgreSQL or Redis when the cluster has them (cluster/cluster-state.ts), else embedded (what
+ * each engine holds: README "Several BFFs").
  */
 export function createContext(config: Config, db: Database.Database, options: ContextOptions = {}, cluster: ClusterState = EMBEDDED): Context {
   const { pool, redis, bus } = cluster
@@ -97,7 +98,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), commandLog: sqliteCommandStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: pool ? pgHistoryStore(pool) : sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), commandLog: pool ? pgCommandStore(pool) : sqliteCommandStore(db), sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

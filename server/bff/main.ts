@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { buildApp } from './app'
 import { ConfigError, keepSecretsInDataDir, loadConfig, type Config } from './config'
 import type { Context } from './context'
+import { gracefulStop } from './cluster/graceful'
 import { DatabaseError, openDatabase } from './store/database'
 import { buildMenu, MenuClient, type MenuEntry } from './wechat/menu'
 import { DEMO_ALERT_TEMPLATE_ID, DEMO_SUBSCRIBE_TEMPLATE_ID, startSandbox, type Sandbox } from '../sandbox/index'
@@ -87,8 +88,8 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     if (closing) return
     closing = true
-    worker?.stop()
-    await app.close()
+    // Graceful (server/bff/cluster/graceful.ts): pages told to reconnect, commands in flight finished, then closed.
+    await Promise.all([worker?.drain(), gracefulStop(app, context)])
     await sandbox?.close()
     process.exit(0)
   }

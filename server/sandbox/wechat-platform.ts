@@ -249,16 +249,27 @@ export async function wechatPlatform(app: FastifyInstance, options: WechatPlatfo
     return { errcode: WechatErrcode.OK, errmsg: 'ok', quota: { daily_limit: quota.template, used, remain: Math.max(0, quota.template - used) } }
   })
 
+  // client_msg_id is WeChat's anti-replay id: the same openid + id within 10 minutes is sent once and answered with
+  // the first send's msgid (a worker killed between sending and recording its send, retried by another, doubles nothing).
+  const replays = new Map<string, { msgid: number; atS: number }>()
+  const REPLAY_WINDOW_S = 600
   app.post('/cgi-bin/message/template/send', async (request) => {
     const problem = tokenProblem((request.query as { access_token?: string }).access_token)
     if (problem) return tokenError(problem)
-    const body = (request.body ?? {}) as { touser?: string; template_id?: string; data?: unknown; url?: string }
+    const body = (request.body ?? {}) as { touser?: string; template_id?: string; data?: unknown; url?: string; client_msg_id?: unknown }
+    const replayKey = typeof body.client_msg_id === 'string' && body.client_msg_id ? `${String(body.touser)}\u0000${body.client_msg_id}` : null
+    const replayed = replayKey ? replays.get(replayKey) : undefined
+    if (replayed && clock.nowS() - replayed.atS < REPLAY_WINDOW_S) return { errcode: WechatErrcode.OK, errmsg: 'ok', msgid: replayed.msgid }
     const user = typeof body.touser === 'string' ? wechat.user(body.touser) : undefined
     if (!user) return { errcode: WechatErrcode.INVALID_OPENID, errmsg: `invalid openid, ${rid()}` }
     if (!body.template_id || !options.templateIds.includes(body.template_id)) return { errcode: WechatErrcode.INVALID_TEMPLATE_ID, errmsg: `invalid template_id, ${rid()}` }
     if (!wechat.following(user.openid)) return { errcode: WechatErrcode.REQUIRE_SUBSCRIBE, errmsg: `require subscribe, ${rid()}` }
     if (!spend('template')) return quotaError()
     const msgid = wechat.addMessage(user.openid, 'template', { template_id: body.template_id, url: body.url, data: body.data }, clock.nowS())
+    if (replayKey) {
+      if (replays.size > 10_000) for (const [key, seen] of replays) if (clock.nowS() - seen.atS >= REPLAY_WINDOW_S) replays.delete(key)
+      replays.set(replayKey, { msgid, atS: clock.nowS() })
+    }
     return { errcode: WechatErrcode.OK, errmsg: 'ok', msgid }
   })
 

@@ -23,21 +23,27 @@ const REASON_TEXT: Record<CommandFailure, string> = {
 
 const valuesText = (attrs: Attrs) => Object.entries(attrs).map(([name, value]) => `${name}=${typeof value === 'boolean' ? (value ? '开' : '关') : String(value)}`).join(' ')
 
-export function commandResults(commands: CommandResults, store: HistoryStore, answerMs: number) {
+export function commandResults(commands: CommandResults, answerMs: number) {
   return {
     /** A status report from SNoti: what it shows done is confirmed (commands sent within the answer time). */
-    confirmByReport(did: string, values: Record<string, unknown>): void {
-      commands.confirmByReport(did, values as Attrs, Date.now() - answerMs)
+    async confirmByReport(did: string, values: Record<string, unknown>): Promise<void> {
+      await commands.confirmByReport(did, values as Attrs, Date.now() - answerMs)
     },
 
-    /** Settled commands due to be told become notices; the unanswered ones fail first. `at`: UTC seconds. */
-    tell(at: number): void {
-      commands.failUnanswered(Date.now() - answerMs)
-      for (const command of commands.resultsToTell()) {
-        const uid = store.knownUsers().find((user) => user.openid === command.openid)?.uid
-        const alias = uid ? store.audienceOf(command.did).find((entry) => entry.uid === uid)?.dev_alias : undefined
+    /**
+     * Settled commands due to be told become notices in `store`'s transaction; the unanswered ones fail first.
+     * `at`: UTC seconds. A notice's key is the command's, so telling one twice (two workers) stores it once.
+     */
+    async tell(store: HistoryStore, at: number): Promise<void> {
+      await commands.failUnanswered(Date.now() - answerMs)
+      const toTell = await commands.resultsToTell()
+      if (toTell.length === 0) return
+      const users = await store.knownUsers()
+      for (const command of toTell) {
+        const uid = users.find((user) => user.openid === command.openid)?.uid
+        const alias = uid ? (await store.audienceOf(command.did)).find((entry) => entry.uid === uid)?.dev_alias : undefined
         const done = command.state === 'confirmed'
-        store.addNotice({
+        await store.addNotice({
           notice_key: `command:${command.openid}:${command.id}`,
           openid: command.openid,
           did: command.did,
@@ -49,7 +55,7 @@ export function commandResults(commands: CommandResults, store: HistoryStore, an
           alert_key: `command:${command.id}`,
           kind: 'command',
         })
-        commands.markTold(command.openid, command.id)
+        await commands.markTold(command.openid, command.id)
       }
     },
   }

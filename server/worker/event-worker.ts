@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import {
   alertsTotal, noticesTotal, snotiConnected, snotiEventsTotal, snotiLagSeconds, workerStarted,
-  AccessTokenSource, memoryTokenCache, sendCustomText, sendSubscribeMessage, sendTemplateMessage, sqliteCommandStore, sqliteHistoryStore, TemplateMessageError, WeChatApiError,
-  type HistoryStore, type Notice,
+  AccessTokenSource, memoryTokenCache, pgCommandStore, pgHistoryStore, sendCustomText, sendSubscribeMessage, sendTemplateMessage, sqliteCommandStore, sqliteHistoryStore,
+  TemplateMessageError, WeChatApiError, type HistoryStore, type Notice, type PgPool,
 } from '../bff/worker-seam'
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
 import { channelsFor, CONFIG_HINT, verdictOf, type Channel } from './channels'
@@ -25,7 +25,11 @@ const HOLD_TICK_MS = 1000
 const DIGEST_EVERY_MS = 3600_000
 
 export interface WorkerOptions {
-  db: Database.Database
+  /** Where history, alerts and notices live: PostgreSQL when the cluster has it (shared by every worker), else SQLite. */
+  db?: Database.Database
+  pool?: PgPool | null
+  /** PostgreSQL: how long a worker holds the notices it is sending (tests shorten it to see a killed worker's taken over). */
+  noticeClaimS?: number
   snoti: SnotiEndpoint
   gizwits: { apiBase: string; appId: string }
   /**
@@ -54,23 +58,33 @@ export interface EventWorker {
   /** Resolves once every notice pending now has had its send attempt. */
   flushNotices: () => Promise<void>
   /** Ends the hold times that have passed by the clock (runs every second by itself). */
-  tick: () => void
+  tick: () => Promise<void>
   /** Sends what WeChat's quota held back, one digest per user and device (runs every hour by itself). */
   sendDigests: () => Promise<void>
   /** Stores one event with its consequences, as a push from SNoti is (bench/events drives it without a socket). */
-  process: (push: SnotiPush) => void
+  process: (push: SnotiPush) => Promise<void>
   stop: () => void
+  /**
+   * SIGTERM: stops taking events and acknowledging them, lets the event being stored finish (its ack is not sent:
+   * SNoti redelivers it, and the ledger recognises it), and closes the connection, so SNoti hands what this worker
+   * had unacknowledged to the other workers on the subscription key.
+   */
+  drain: () => Promise<void>
 }
 
 const eventKey = (push: SnotiPush) =>
   createHash('sha256').update(JSON.stringify([push.did, push.event_type, push.created_at, push.event_id ?? null, push.uid ?? null, push.data ?? null])).digest('hex')
 
+function noDatabase(): never {
+  throw new Error('startWorker needs a database: db (SQLite) or pool (PostgreSQL)')
+}
+
 const clientMsgId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32)
 
 export function startWorker(options: WorkerOptions): EventWorker {
   const log = options.log ?? ((message: string) => console.warn(`[worker] ${message}`))
-  const store = sqliteHistoryStore(options.db)
-  const commands = commandResults(sqliteCommandStore(options.db), store, options.commandAnswerMs ?? COMMAND_ANSWER_MS)
+  const store: HistoryStore = options.pool ? pgHistoryStore(options.pool, { claimS: options.noticeClaimS }) : sqliteHistoryStore(options.db ?? noDatabase())
+  const commands = commandResults(options.pool ? pgCommandStore(options.pool) : sqliteCommandStore(options.db ?? noDatabase()), options.commandAnswerMs ?? COMMAND_ANSWER_MS)
   const accessToken = new AccessTokenSource({ appId: options.wechat.appId, appSecret: options.wechat.appSecret, apiBase: options.wechat.apiBase }, memoryTokenCache())
 
   // ---- who is bound to a device: each user's bindings, read as that user (phone_id = openid, as the BFF logs in) ----
@@ -87,13 +101,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
 
   async function refreshAudience(): Promise<void> {
     const now = Math.floor(Date.now() / 1000)
-    for (const { openid, uid } of store.knownUsers()) {
-      const readAt = store.audienceReadAt(uid)
+    for (const { openid, uid } of await store.knownUsers()) {
+      const readAt = await store.audienceReadAt(uid)
       if (readAt !== null && now - readAt < AUDIENCE_TTL_S) continue
       try {
         const { token } = await gizwits<{ token: string }>('/app/users', { method: 'POST', body: JSON.stringify({ phone_id: openid }) })
         const { devices } = await gizwits<{ devices: Array<{ did: string; dev_alias: string; product_name?: string }> }>('/app/bindings?limit=100&skip=0', { token })
-        store.replaceAudienceOfUser(uid, devices.map((d) => ({ did: d.did, dev_alias: d.dev_alias || d.product_name || '' })), now)
+        await store.replaceAudienceOfUser(uid, devices.map((d) => ({ did: d.did, dev_alias: d.dev_alias || d.product_name || '' })), now)
       } catch (error) {
         // The cloud is slow or down: notices go to whom we knew; the next event tries again.
         log(`bindings of ${openid} not read (${(error as Error).message}); using what is known`)
@@ -108,13 +122,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
    * A pending notice for everyone bound to the device who has not turned "接收提醒" off; in a user's quiet hours a
    * non-critical one stays in the app. All inside the event's transaction (the outbox).
    */
-  function notify(did: string, alertKey: string, edge: Exclude<Edge, null>, at: number, critical: boolean, text: (deviceName: string) => { title: string; detail: string }): void {
-    for (const { uid, dev_alias: alias } of store.audienceOf(did)) {
-      const openid = store.openidOf(uid)
-      if (!openid || !store.receives(openid, did)) continue
+  async function notify(tx: HistoryStore, did: string, alertKey: string, edge: Exclude<Edge, null>, at: number, critical: boolean, text: (deviceName: string) => { title: string; detail: string }): Promise<void> {
+    for (const { uid, dev_alias: alias } of await tx.audienceOf(did)) {
+      const openid = await tx.openidOf(uid)
+      if (!openid || !(await tx.receives(openid, did))) continue
       const deviceName = alias || did
-      const quiet = !critical && inQuietHours(store.quietHours(openid), at)
-      store.addNotice({
+      const quiet = !critical && inQuietHours(await tx.quietHours(openid), at)
+      await tx.addNotice({
         notice_key: `${alertKey}:${edge}:${at}:${openid}`, openid, did, device_name: deviceName, ...text(deviceName), created_at: at, edge, alert_key: alertKey,
         ...(quiet ? { status: 'in_app_only' as const, result: 'quiet_hours' } : {}),
       })
@@ -123,32 +137,32 @@ export function startWorker(options: WorkerOptions): EventWorker {
   }
 
   /** One step of one owner's rule, from a report or from the clock; its edge and notices stored with it. */
-  function step(ruleId: number, did: string, value: number | null, at: number): void {
-    const rule = store.rule(ruleId)
+  async function step(tx: HistoryStore, ruleId: number, did: string, value: number | null, at: number): Promise<void> {
+    const rule = await tx.rule(ruleId)
     const key = `rule:${ruleId}`
-    const memory = store.alertMemory(key) ?? FRESH
+    const memory = (await tx.alertMemory(key)) ?? FRESH
     const seen = value ?? memory.lastValue
     if (!rule || seen === null) return
     const verdict = evaluate(rule, seen, memory, at)
-    store.setAlertMemory(key, did, verdict.memory, at)
+    await tx.setAlertMemory(key, did, verdict.memory, at)
     if (verdict.edge) alertsTotal.inc({ edge: verdict.edge, source: 'rule' })
-    if (verdict.edge && verdict.notify) notify(did, key, verdict.edge, at, rule.critical, () => ruleText(rule, seen, verdict.edge as 'fire' | 'clear'))
+    if (verdict.edge && verdict.notify) await notify(tx, did, key, verdict.edge, at, rule.critical, () => ruleText(rule, seen, verdict.edge as 'fire' | 'clear'))
   }
 
-  function apply(push: SnotiPush): void {
+  async function apply(tx: HistoryStore, push: SnotiPush): Promise<void> {
     const at = push.created_at
     const did = push.did
-    if (!store.recordEvent({ key: eventKey(push), did, type: push.event_type, createdAt: at, data: push.data ?? { uid: push.uid ?? null } })) return
+    if (!(await tx.recordEvent({ key: eventKey(push), did, type: push.event_type, createdAt: at, data: push.data ?? { uid: push.uid ?? null } }))) return
     switch (push.event_type) {
       case 'device_status_kv': {
         const data = (push.data ?? {}) as Record<string, unknown>
         const numbers = Object.fromEntries(Object.entries(data).filter(([, value]) => typeof value === 'number')) as Record<string, number>
-        store.appendValues(did, at, numbers)
+        await tx.appendValues(did, at, numbers)
         // Commands to this device that this report shows done are confirmed (their result told if due).
-        commands.confirmByReport(did, data)
-        for (const rule of store.rulesOf(did)) {
+        await commands.confirmByReport(did, data)
+        for (const rule of await tx.rulesOf(did)) {
           const value = numbers[rule.attr]
-          if (value !== undefined) step(rule.id, did, value, at)
+          if (value !== undefined) await step(tx, rule.id, did, value, at)
         }
         break
       }
@@ -157,32 +171,41 @@ export function startWorker(options: WorkerOptions): EventWorker {
         // The device maker declared these as alarms and faults: critical, told at once, even in quiet hours.
         const data = push.data as { attr_name: string; attr_displayname: string; value: number }
         const key = `attr:${did}:${data.attr_name}`
-        const edge = attrEdge(data.value, store.alertState(key))
+        const edge = attrEdge(data.value, await tx.alertState(key))
         if (!edge) break
         alertsTotal.inc({ edge, source: 'device' })
-        store.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
-        notify(did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
+        await tx.setAlertState(key, did, edge === 'fire' ? 'firing' : 'ok', at)
+        await notify(tx, did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
         break
       }
       case 'device_bind':
-        if (typeof push.uid === 'string') store.addAudience(did, push.uid)
+        if (typeof push.uid === 'string') await tx.addAudience(did, push.uid)
         break
       case 'device_unbind':
         // A guest whose time ran out, a removed guest, an owner who left: their notices end here.
-        if (typeof push.uid === 'string') store.removeAudience(did, push.uid)
+        if (typeof push.uid === 'string') await tx.removeAudience(did, push.uid)
         break
     }
   }
 
   /** Hold times that have run out with the value still over the limit fire now, without waiting for a report. */
-  function tick(): void {
+  async function tick(): Promise<void> {
     const at = now()
-    for (const { alert_key: key, did } of store.pendingHolds()) {
-      const id = Number(key.slice('rule:'.length))
-      if (key.startsWith('rule:') && Number.isInteger(id)) store.atomically(() => step(id, did, null, at))
+    try {
+      for (const { alert_key: key, did } of await store.pendingHolds()) {
+        const id = Number(key.slice('rule:'.length))
+        if (key.startsWith('rule:') && Number.isInteger(id)) await store.atomically((tx) => step(tx, id, did, null, at), did)
+      }
+    } catch (error) {
+      // The database is away for a moment: the hold ends at the next tick.
+      log(`hold times not checked (${(error as Error).message})`)
     }
-    // Commands whose page closed: those settled (by the relay or a report) become notices, the unanswered fail.
-    store.atomically(() => commands.tell(at))
+    try {
+      // Commands whose page closed: those settled (by the relay or a report) become notices, the unanswered fail.
+      await store.atomically((tx) => commands.tell(tx, at))
+    } catch (error) {
+      log(`command results not told yet (${(error as Error).message})`)
+    }
     void flushNotices()
   }
 
@@ -190,8 +213,8 @@ export function startWorker(options: WorkerOptions): EventWorker {
   /** Where each notice ended up, counted as it is marked (the operator's "notices by channel"): the WeChat channel it
    * went out on when sent, else what became of it. */
   const PLACES: Record<string, string> = { digested: 'wechat_digest', in_app_only: 'in_app_only', queued: 'queued', failed: 'failed' }
-  const markNotice = (id: number, status: Parameters<HistoryStore['markNotice']>[1], result: string, channel: Parameters<HistoryStore['markNotice']>[3]) => {
-    store.markNotice(id, status, result, channel)
+  const markNotice = async (id: number, status: Parameters<HistoryStore['markNotice']>[1], result: string, channel: Parameters<HistoryStore['markNotice']>[3], on: HistoryStore = store) => {
+    await on.markNotice(id, status, result, channel)
     const place = status === 'sent' ? channel : PLACES[status]
     if (place) noticesTotal.inc({ channel: place })
   }
@@ -232,7 +255,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
 
   /** Tries the notice's channels in order (channels.ts decides which and what each answer means) and stores the outcome. */
   async function send(notice: Notice): Promise<void> {
-    const plan = channelsFor(notice.kind, notice.kind === 'command' ? store.lastInteractionAt(notice.openid) : null, now())
+    const plan = channelsFor(notice.kind, notice.kind === 'command' ? await store.lastInteractionAt(notice.openid) : null, now())
       .filter((channel) => channel !== 'subscribe' || options.wechat.subscribeTemplateId)
     let last = '45015'
     for (const channel of plan) {
@@ -242,10 +265,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
         case 'sent': return markNotice(notice.id, 'sent', answer.msgid === undefined ? 'ok' : `msgid ${answer.msgid}`, channel)
         case 'in_app_only': return markNotice(notice.id, 'in_app_only', String(answer.errcode), 'app')
         case 'queued': return markNotice(notice.id, 'queued', String(answer.errcode), channel)
-        case 'retry': return log(`notice ${notice.id} not sent yet by ${channel} (${answer.message}); trying again later`)
+        case 'retry':
+          // Still pending; marking it again ends this worker's claim (PostgreSQL), so the next flush of any worker retries it.
+          await markNotice(notice.id, 'pending', String(answer.errcode ?? 'network'), undefined)
+          return log(`notice ${notice.id} not sent yet by ${channel} (${answer.message}); trying again later`)
         case 'failed':
           // Misconfigured (40037, 47003, 48001): the operator must act; never a retry storm.
-          markNotice(notice.id, 'failed', String(answer.errcode), channel)
+          await markNotice(notice.id, 'failed', String(answer.errcode), channel)
           return log(`notice ${notice.id} not sent by ${channel}: ${answer.message} — ${CONFIG_HINT[channel]}`)
         case 'next':
           last = String(answer.errcode)
@@ -253,13 +279,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
       }
     }
     // Every channel said "not now" (outside the window), or none is configured: the app has it.
-    markNotice(notice.id, 'in_app_only', plan.length === 0 ? 'no_channel' : last, 'app')
+    await markNotice(notice.id, 'in_app_only', plan.length === 0 ? 'no_channel' : last, 'app')
   }
 
   const flushNotices = () => {
     sending = sending.then(async () => {
-      for (const notice of store.pendingNotices()) await send(notice)
-    })
+      for (const notice of await store.pendingNotices()) await send(notice)
+    }).catch((error: Error) => log(`notices not read (${error.message}); the next flush tries again`))
     return sending
   }
 
@@ -270,7 +296,9 @@ export function startWorker(options: WorkerOptions): EventWorker {
   async function sendDigest(group: Notice[]): Promise<void> {
     const latest = group[group.length - 1]
     const ids = group.map((notice) => notice.id)
-    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(() => ids.forEach((id) => markNotice(id, status, result, status === 'in_app_only' ? 'app' : 'template')))
+    const mark = (status: 'digested' | 'in_app_only' | 'failed', result: string) => store.atomically(async (tx) => {
+      for (const id of ids) await markNotice(id, status, result, status === 'in_app_only' ? 'app' : 'template', tx)
+    })
     try {
       const { msgid } = await sendTemplateMessage(options.wechat.apiBase, accessToken, {
         touser: latest.openid,
@@ -284,11 +312,11 @@ export function startWorker(options: WorkerOptions): EventWorker {
           time4: { value: timeText(latest.created_at) },
         },
       })
-      mark('digested', `msgid ${msgid}`)
+      await mark('digested', `msgid ${msgid}`)
     } catch (error) {
-      if (error instanceof TemplateMessageError && (error.kind === 'not_subscribed' || error.kind === 'bad_openid')) mark('in_app_only', `${error.errcode}`)
+      if (error instanceof TemplateMessageError && (error.kind === 'not_subscribed' || error.kind === 'bad_openid')) await mark('in_app_only', `${error.errcode}`)
       else if (error instanceof TemplateMessageError && error.kind === 'bad_template') {
-        mark('failed', `${error.errcode}`)
+        await mark('failed', `${error.errcode}`)
         log(`digest not sent: ${error.message} — check WECHAT_ALERT_TEMPLATE_ID`)
       } else log(`digest of ${ids.length} notices not sent yet (${(error as Error).message}); next round`)
     }
@@ -297,12 +325,12 @@ export function startWorker(options: WorkerOptions): EventWorker {
   const sendDigests = () => {
     sending = sending.then(async () => {
       const groups = new Map<string, Notice[]>()
-      for (const notice of store.queuedNotices()) {
+      for (const notice of await store.queuedNotices()) {
         const key = `${notice.openid}\u0000${notice.did}`
         groups.set(key, [...(groups.get(key) ?? []), notice])
       }
       for (const group of groups.values()) await sendDigest(group)
-    })
+    }).catch((error: Error) => log(`digests not read (${error.message}); next round`))
     return sending
   }
 
@@ -313,7 +341,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
     log,
     onEvent: async (push) => {
       if (['device_status_kv', 'attr_alert', 'attr_fault'].includes(push.event_type)) await refreshAudience()
-      store.atomically(() => apply(push))
+      await store.atomically((tx) => apply(tx, push), push.did)
       snotiEventsTotal.inc()
       snotiLagSeconds.set(Math.max(0, Date.now() / 1000 - push.created_at))
       await options.afterStore?.(push)
@@ -327,10 +355,17 @@ export function startWorker(options: WorkerOptions): EventWorker {
   void flushNotices()
   const retry = setInterval(() => void flushNotices(), RETRY_EVERY_MS)
   retry.unref()
-  const holds = setInterval(tick, options.holdTickMs ?? HOLD_TICK_MS)
+  const holds = setInterval(() => void tick(), options.holdTickMs ?? HOLD_TICK_MS)
   holds.unref()
   const digests = setInterval(() => void sendDigests(), options.digestEveryMs ?? DIGEST_EVERY_MS)
   digests.unref()
+
+  function stop(): void {
+    clearInterval(retry)
+    clearInterval(holds)
+    clearInterval(digests)
+    client.stop()
+  }
 
   return {
     store,
@@ -338,12 +373,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
     flushNotices,
     tick,
     sendDigests,
-    process: (push) => store.atomically(() => apply(push)),
-    stop: () => {
+    process: (push) => store.atomically((tx) => apply(tx, push), push.did),
+    stop,
+    drain: async () => {
       clearInterval(retry)
       clearInterval(holds)
       clearInterval(digests)
-      client.stop()
+      await client.drain()
+      await sending
     },
   }
 }

@@ -30,6 +30,8 @@ export interface SnotiClientOptions {
 export class SnotiClient {
   private socket: tls.TLSSocket | undefined
   private stopped = false
+  /** SIGTERM: no new event is taken and no ack is sent any more (drain()). */
+  private draining = false
   private attempt = 0
   private pinger: NodeJS.Timeout | undefined
   private retry: NodeJS.Timeout | undefined
@@ -51,6 +53,17 @@ export class SnotiClient {
     clearTimeout(this.retry)
     clearInterval(this.pinger)
     this.socket?.destroy()
+  }
+
+  /**
+   * Stops acknowledging and taking events, waits for the event being stored to finish, and closes the connection:
+   * SNoti then redelivers everything this connection left unacknowledged to the other connections on the same
+   * subscription key, and the event ledger recognises the one stored here without its ack.
+   */
+  async drain(): Promise<void> {
+    this.draining = true
+    await this.chain
+    this.stop()
   }
 
   private setState(state: SnotiClient['state']): void {
@@ -105,12 +118,12 @@ export class SnotiClient {
           clearInterval(this.pinger)
           this.pinger = setInterval(() => this.send(socket, { cmd: 'ping' }), this.options.pingEveryMs ?? 60_000)
           this.pinger.unref()
-        } else if (frame.cmd === 'event_push' && loggedIn) {
+        } else if (frame.cmd === 'event_push' && loggedIn && !this.draining) {
           const push = frame as unknown as SnotiPush
           this.chain = this.chain.then(() => this.options.onEvent(push)).then(
             () => {
               // Only on the connection that received it: after a reconnect its id means nothing (or something else).
-              if (this.socket === socket && !socket.destroyed) this.send(socket, { cmd: 'event_ack', delivery_id: push.delivery_id, ...(push.msg_id ? { msg_id: push.msg_id } : {}) })
+              if (this.socket === socket && !socket.destroyed && !this.draining) this.send(socket, { cmd: 'event_ack', delivery_id: push.delivery_id, ...(push.msg_id ? { msg_id: push.msg_id } : {}) })
             },
             (error: Error) => this.options.log(`SNoti: event ${push.event_type} of ${push.did} not stored (${error.message}); left unacknowledged for redelivery`),
           )

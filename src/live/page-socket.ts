@@ -4,7 +4,7 @@
 // checked against their schemas (the same compiled checks the BFF uses for the page's frames): one that does not
 // fit is dropped here, so the stores only ever see the shapes they are typed with.
 import { backoffDelay } from '@shared/backoff'
-import { checkPageServerFrame, type PageClientFrame, type PageServerFrame } from '@shared/ws-frames'
+import { checkPageServerFrame, PageWsCloseCode, type PageClientFrame, type PageServerFrame } from '@shared/ws-frames'
 
 export interface PageSocketOptions {
   url: string
@@ -20,6 +20,8 @@ export interface PageSocketOptions {
 }
 
 const BACKOFF = { baseMs: 1000, capMs: 5000 }
+/** After a graceful stop's 1012: 50–500 ms, so a stopping BFF's pages do not all land in the same instant. */
+const RESTART_BACKOFF = { baseMs: 500, capMs: 500, floorMs: 50 }
 /** A handshake unanswered this long is dropped and retried like a closed socket: a hung one never closes by itself. */
 export const HANDSHAKE_TIMEOUT_MS = 8000
 
@@ -96,12 +98,16 @@ export class PageSocket {
       if (frame.cmd === 'pong') clearTimeout(this.pongTimer)
       else this.options.onFrame(frame)
     }
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return
       this.socket = null
       this.clearTimers()
       this.options.onClose()
-      if (!this.stopped) this.retryTimer = setTimeout(() => this.open(), backoffDelay(this.attempts++, { ...BACKOFF, random: this.options.random }))
+      if (this.stopped) return
+      // A BFF stopping gracefully (1012): another instance is up, so come back at once, spread over half a second.
+      const restart = event?.code === PageWsCloseCode.SERVICE_RESTART
+      if (restart) this.attempts = 0
+      this.retryTimer = setTimeout(() => this.open(), backoffDelay(this.attempts++, { ...(restart ? RESTART_BACKOFF : BACKOFF), random: this.options.random }))
     }
   }
 

@@ -184,8 +184,10 @@ export const WriteErrorCode = {
   RATE_LIMITED: 'rate_limited',
 } as const
 
-/** Close codes of the page socket (application range 4000–4999). */
+/** Close codes of the page socket (application range 4000–4999, and the standard ones we use). */
 export const PageWsCloseCode = {
   /** The socket kept sending past its limit. */
   FLOODING: 4429,
+  /** RFC 6455's "service restart": this BFF is stopping gracefully; reconnect at once (to another instance). */
+  SERVICE_RESTART: 1012,
 } as const

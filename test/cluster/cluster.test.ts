@@ -6,21 +6,28 @@ import { createHash } from 'node:crypto'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { FIRST_USER, FrameRecorder, LIVING_ROOM_AC, cmd } from '../support/backend'
+import { FIRST_USER, FrameRecorder, LIVING_ROOM_AC, SECOND_USER, SECOND_USERS_AC, cmd } from '../support/backend'
 import { startClusterStack, type ClusterStack } from '../support/cluster-stack'
 import { loginThroughSandbox, newSandboxUser } from '../support/login'
 
 const PUSH_TOKEN = 'clusterPushToken42'
 const READ_LIMIT = 6
 const BIND_LIMIT = 3
+/** Pages per user in the SIGKILL test (bench/failover runs 200 in all; here fewer, the machine is shared). */
+const PAGES_PER_USER = 20
 let stack: ClusterStack
 const pages: FrameRecorder[] = []
 
 beforeAll(async () => {
+  // The third BFF is the one stopped gracefully (SIGTERM) near the end; the first is SIGKILLed last.
   stack = await startClusterStack({
-    bffs: 2,
+    bffs: 3,
     env: {
-      RATE_LIMITS: JSON.stringify({ read: { user: { max: READ_LIMIT, windowMs: 600_000 }, ip: { max: 100_000, windowMs: 60_000 } } }),
+      RATE_LIMITS: JSON.stringify({
+        read: { user: { max: READ_LIMIT, windowMs: 600_000 }, ip: { max: 100_000, windowMs: 60_000 } },
+        // Many page sockets per user and from one address (every test page comes from 127.0.0.1).
+        socket: { user: { max: 1000, windowMs: 60_000 }, ip: { max: 100_000, windowMs: 60_000 } },
+      }),
       BIND_LIMITS: JSON.stringify({ windowMs: 600_000, perUser: BIND_LIMIT, perDevice: 100 }),
       // The push endpoint on, in plain mode (signature over token, timestamp and nonce).
       WECHAT_TOKEN: PUSH_TOKEN,
@@ -41,9 +48,9 @@ async function page(base: string, cookie: string): Promise<FrameRecorder> {
   return opened
 }
 
-async function subscribed(base: string, cookie: string): Promise<{ page: FrameRecorder; setTemp: number }> {
+async function subscribed(base: string, cookie: string, did = LIVING_ROOM_AC): Promise<{ page: FrameRecorder; setTemp: number }> {
   const opened = await page(base, cookie)
-  opened.send({ cmd: 'subscribe_req', data: [{ did: LIVING_ROOM_AC }] })
+  opened.send({ cmd: 'subscribe_req', data: [{ did }] })
   const snapshot = await opened.next<{ data: { attrs: { set_temp: number } } }>((frame) => frame.cmd === 's2c_noti', 10_000)
   return { page: opened, setTemp: snapshot.data.attrs.set_temp }
 }
@@ -117,7 +124,7 @@ describe('WeChat pushes', () => {
     const signature = createHash('sha1').update([PUSH_TOKEN, timestamp, nonce].sort().join('')).digest('hex')
     const msgId = String(Date.now())
     const xml = `<xml><ToUserName><![CDATA[gh_demo]]></ToUserName><FromUserName><![CDATA[${FIRST_USER}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[设备]]></Content><MsgId>${msgId}</MsgId></xml>`
-    const answers = await Promise.all(stack.bffUrls.map(async (base) => {
+    const answers = await Promise.all(stack.bffUrls.slice(0, 2).map(async (base) => {
       const answer = await fetch(`${base}/wechat/push?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml })
       return { status: answer.status, text: await answer.text() }
     }))
@@ -194,27 +201,59 @@ describe('shared services going away', () => {
       if (statuses.every((status) => status === 200)) break
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    expect(statuses).toEqual([200, 200])
+    expect(statuses).toEqual(stack.bffUrls.map(() => 200))
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${stack.bffUrls[i % 2]}/api/wechat/jssdk-config?url=${url}`)))
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200))
     expect((stack.wechatCalls.get('/cgi-bin/stable_token') ?? 0) - before).toBe(1)
   })
 })
 
+describe('a BFF stopped with SIGTERM', () => {
+  test('should tell its pages to reconnect (1012), finish the command in flight, and exit; the pages resync on another BFF and learn the verdict by id', async () => {
+    // Another user than the SIGKILL test's, whose page sockets count against their own limits.
+    const cookie = await loginThroughSandbox(stack.nginx.url, SECOND_USER)
+    const leaving = stack.bffUrls[2]
+    const readers = await Promise.all(Array.from({ length: 8 }, () => subscribed(leaving, cookie, SECOND_USERS_AC)))
+    const writer = await subscribed(leaving, cookie, SECOND_USERS_AC)
+    const codes = [...readers, writer].map(({ page: opened }) => new Promise<number>((resolve) => opened.socket.once('close', (code) => resolve(code))))
+    const wanted = [18, 19, 27, 28].find((value) => value !== writer.setTemp)!
+
+    writer.page.send({ cmd: 'c2s_write', req_sn: 1, id: 'graceful-cmd-0001', data: { did: SECOND_USERS_AC, attrs: { set_temp: wanted } } })
+    await stack.killBff(2, 'SIGTERM')
+    expect(await Promise.all(codes)).toEqual(Array(codes.length).fill(1012))
+    expect(stack.bffExit(2)).toEqual({ code: 0, signal: null })
+    expect(stack.output(2)).toContain('every command finished')
+
+    // Back through nginx (the stopped BFF refuses connections, so nginx picks another), resynced, and the command
+    // has its final verdict, which matches the device: graceful means nothing is left "queued" or half-known.
+    const back = await Promise.all(Array.from({ length: codes.length }, () => subscribed(stack.nginx.url, cookie, SECOND_USERS_AC)))
+    back[0].page.send({ cmd: 'c2s_command_status', data: { ids: ['graceful-cmd-0001'] } })
+    const { data } = await back[0].page.next<{ data: { commands: Array<{ id: string; state: string }> } }>(cmd('s2c_command_status'), 5000)
+    expect(['confirmed', 'expired', 'failed']).toContain(data.commands[0].state)
+    expect(back[0].setTemp).toBe(data.commands[0].state === 'confirmed' ? wanted : writer.setTemp)
+  })
+})
+
 // Last: it leaves one BFF running.
 describe('a BFF killed with SIGKILL', () => {
-  test('should let its pages reconnect through nginx to the survivor, resync, and learn truthfully what became of a command in flight', async () => {
-    const cookie = await loginThroughSandbox(stack.nginx.url, FIRST_USER)
-    const spread = await Promise.all(Array.from({ length: 10 }, () => subscribed(stack.nginx.url, cookie)))
-    const writer = await subscribed(stack.bffUrls[0], cookie)
-    const wanted = [18, 19, 27, 28].find((value) => value !== writer.setTemp)!
+  test('should let its many pages reconnect through nginx to the survivor, resync, and learn truthfully what became of every command in flight', async () => {
+    // Two users, each with pages spread over both BFFs by nginx and a command in flight from a page on BFF-1.
+    const users = await Promise.all([
+      { openid: FIRST_USER, did: LIVING_ROOM_AC, id: 'failover-cmd-0001' },
+      { openid: SECOND_USER, did: SECOND_USERS_AC, id: 'failover-cmd-0002' },
+    ].map(async (user) => ({ ...user, cookie: await loginThroughSandbox(stack.nginx.url, user.openid) })))
+    const spread = (await Promise.all(users.map((user) => Promise.all(Array.from({ length: PAGES_PER_USER }, () => subscribed(stack.nginx.url, user.cookie, user.did)))))).flat()
+    const writers = await Promise.all(users.map(async (user) => {
+      const opened = await subscribed(stack.bffUrls[0], user.cookie, user.did)
+      return { ...user, ...opened, wanted: [18, 19, 27, 28].find((value) => value !== opened.setTemp)! }
+    }))
     const closed = (recorder: FrameRecorder) => new Promise<'closed'>((resolve) => recorder.socket.once('close', () => resolve('closed')))
-    const writerClosed = closed(writer.page)
+    const writersClosed = writers.map((writer) => closed(writer.page))
     const spreadClosed = spread.map(({ page: opened }) => closed(opened))
 
-    writer.page.send({ cmd: 'c2s_write', req_sn: 1, id: 'failover-cmd-0001', data: { did: LIVING_ROOM_AC, attrs: { set_temp: wanted } } })
+    for (const writer of writers) writer.page.send({ cmd: 'c2s_write', req_sn: 1, id: writer.id, data: { did: writer.did, attrs: { set_temp: writer.wanted } } })
     await stack.killBff(0)
-    expect(await writerClosed).toBe('closed')
+    expect(await Promise.all(writersClosed)).toEqual(['closed', 'closed'])
 
     // Which pages were on the dead BFF: theirs close, the others still answer.
     const fates = await Promise.all(spread.map(async ({ page: opened }, index) => {
@@ -223,27 +262,30 @@ describe('a BFF killed with SIGKILL', () => {
       return Promise.race([spreadClosed[index], opened.next(cmd('s2c_command_status'), 10_000).then(() => 'answered' as const)])
     }))
     expect(fates.every((fate) => fate === 'closed' || fate === 'answered')).toBe(true)
+    expect(fates.filter((fate) => fate === 'closed').length).toBeGreaterThan(0)
 
-    // Every page of the dead BFF, and the writer, come back through nginx (which skips the dead upstream) and resync.
-    const orphans = fates.filter((fate) => fate === 'closed').length + 1
-    const back = await Promise.all(Array.from({ length: orphans }, () => subscribed(stack.nginx.url, cookie)))
-    expect(back).toHaveLength(orphans)
-    const device = back[0].setTemp
+    for (const [index, writer] of writers.entries()) {
+      // Every page of the dead BFF, and the writer, come back through nginx (which skips the dead upstream) and resync.
+      const orphans = fates.slice(index * PAGES_PER_USER, (index + 1) * PAGES_PER_USER).filter((fate) => fate === 'closed').length + 1
+      const back = await Promise.all(Array.from({ length: orphans }, () => subscribed(stack.nginx.url, writer.cookie, writer.did)))
+      expect(back).toHaveLength(orphans)
+      const device = back[0].setTemp
 
-    // Still queued means the dead BFF had not sent it yet; once its write window has passed, the survivor reads
-    // such a row as expired (nobody will ever send it), so the page asks again until the verdict is final.
-    let state = 'queued'
-    for (let round = 0; round < 100 && state === 'queued'; round++) {
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 100))
-      back[0].page.send({ cmd: 'c2s_command_status', data: { ids: ['failover-cmd-0001'] } })
-      const status = await back[0].page.next<{ data: { commands: Array<{ id: string; state: string }> } }>(cmd('s2c_command_status'), 5000)
-      state = status.data.commands[0].state
+      // Still queued means the dead BFF had not sent it yet; once its write window has passed, the survivor reads
+      // such a row as expired (nobody will ever send it), so the page asks again until the verdict is final.
+      let state = 'queued'
+      for (let round = 0; round < 100 && state === 'queued'; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+        back[0].page.send({ cmd: 'c2s_command_status', data: { ids: [writer.id] } })
+        const status = await back[0].page.next<{ data: { commands: Array<{ id: string; state: string }> } }>(cmd('s2c_command_status'), 5000)
+        state = status.data.commands[0].state
+      }
+      // Never silently lost: the journal in PostgreSQL gives a final verdict, and it matches the device. Unknown (the
+      // BFF died before recording it) and expired or failed are what the page shows as "not sent" (src/stores/commands.ts):
+      // the device is as it was. A confirmed one is what the device holds; a sent one is the device's to confirm.
+      expect(['sent', 'confirmed', 'expired', 'failed', 'unknown']).toContain(state)
+      if (state === 'expired' || state === 'failed' || state === 'unknown') expect(device).toBe(writer.setTemp)
+      if (state === 'confirmed') expect(device).toBe(writer.wanted)
     }
-    // Never silently lost: the journal in PostgreSQL gives a final verdict, and it matches the device. Unknown (the
-    // BFF died before recording it) and expired or failed are what the page shows as "not sent" (src/stores/commands.ts):
-    // the device is as it was. A confirmed one is what the device holds; a sent one is the device's to confirm.
-    expect(['sent', 'confirmed', 'expired', 'failed', 'unknown']).toContain(state)
-    if (state === 'expired' || state === 'failed' || state === 'unknown') expect(device).toBe(writer.setTemp)
-    if (state === 'confirmed') expect(device).toBe(wanted)
   })
 })

@@ -52,7 +52,7 @@ test('every kind of rule: a range with hold time and cooldown, a switch turned o
   const pump = await put(`/api/devices/${PLANT}/alert-rules`, owner, { attr: 'pump', op: 'equal', threshold: 1, critical: true })
   expect(pump.status).toBe(200)
   expect(await pump.json()).toMatchObject({ attr: 'pump', op: 'equal', threshold: 1, threshold_high: null, critical: true })
-  expect(worker.store.rulesOf(PLANT).find((rule) => rule.attr === 'pump')).toMatchObject({ value_kind: 'bool', label: '水泵' })
+  expect((await worker.store.rulesOf(PLANT)).find((rule) => rule.attr === 'pump')).toMatchObject({ value_kind: 'bool', label: '水泵' })
 })
 
 test('a user not bound to the device reads nothing and sets nothing', async () => {

@@ -14,7 +14,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
-test('rules and notices of version 006 come through 007 intact', () => {
+test('rules and notices of version 006 come through 007 intact', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5-mig7-'))
   dirs.push(dir)
   const file = join(dir, 'app.db')
@@ -34,12 +34,12 @@ test('rules and notices of version 006 come through 007 intact', () => {
 
   const db = openDatabase(file)
   const store = sqliteHistoryStore(db)
-  expect(store.rulesOf('d1')).toEqual([expect.objectContaining({ op: 'below', threshold: 30, hysteresis: 5, threshold_high: null, hold_s: 0, cooldown_s: 0, critical: false, value_kind: 'number' })])
-  expect(store.inbox('o1', 10).map(({ edge, alert_key, read_at }) => ({ edge, alert_key, read_at }))).toEqual([
+  expect(await store.rulesOf('d1')).toEqual([expect.objectContaining({ op: 'below', threshold: 30, hysteresis: 5, threshold_high: null, hold_s: 0, cooldown_s: 0, critical: false, value_kind: 'number' })])
+  expect((await store.inbox('o1', 10)).map(({ edge, alert_key, read_at }) => ({ edge, alert_key, read_at }))).toEqual([
     { edge: 'fire', alert_key: 'attr:d1:alert_dry', read_at: null },
     { edge: 'clear', alert_key: 'rule:1', read_at: null },
     { edge: 'fire', alert_key: 'rule:1', read_at: null },
   ])
-  expect(store.unreadCount('o1')).toBe(3)
+  expect(await store.unreadCount('o1')).toBe(3)
   db.close()
 })

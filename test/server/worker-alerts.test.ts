@@ -93,30 +93,30 @@ const notices = () => db.prepare('SELECT title, status, result, edge FROM notice
 describe('hold time', () => {
   test('a value that stays under the limit fires when the hold has passed, by the clock, with no new report', async () => {
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, hold_s: 120 })
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, hold_s: 120 })
     await report({ soil_humidity: 20 })
     await settled(1)
-    worker.tick()
+    await worker.tick()
     await worker.flushNotices()
     expect(await titles()).toEqual([])
     offset += 121
-    worker.tick()
+    await worker.tick()
     await worker.flushNotices()
     expect(await titles()).toEqual(['土壤湿度低于 30%'])
-    worker.tick()
+    await worker.tick()
     await worker.flushNotices()
     expect(await titles()).toEqual(['土壤湿度低于 30%'])
   })
 
   test('a dip that recovers inside the hold tells nobody', async () => {
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, hold_s: 120 })
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, hold_s: 120 })
     await report({ soil_humidity: 20 })
     await advance(60)
     await report({ soil_humidity: 45 })
     await settled(2)
     offset += 300
-    worker.tick()
+    await worker.tick()
     await worker.flushNotices()
     expect(await titles()).toEqual([])
     expect(notices()).toEqual([])
@@ -126,7 +126,7 @@ describe('hold time', () => {
 describe('cooldown', () => {
   test('a rule crossing again inside its cooldown stays quiet, crossing after it tells again', async () => {
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, cooldown_s: 600 })
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0, cooldown_s: 600 })
     for (const value of [20, 40, 20, 40]) await report({ soil_humidity: value })
     await settled(4)
     expect(await titles()).toEqual(['土壤湿度低于 30%', '已恢复：土壤湿度'])
@@ -139,17 +139,17 @@ describe('cooldown', () => {
 
 describe('quiet hours and the 接收提醒 switch', () => {
   /** Quiet hours around the present minute in Shanghai, so "now" is inside them. */
-  function quietNow(): void {
+  async function quietNow(): Promise<void> {
     const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date())
     const minute = Number(parts.find((part) => part.type === 'hour')?.value) * 60 + Number(parts.find((part) => part.type === 'minute')?.value)
-    worker.store.setQuietHours(FIRST_USER, { start_min: (minute + 1440 - 60) % 1440, end_min: (minute + 60) % 1440, time_zone: 'Asia/Shanghai' })
+    await worker.store.setQuietHours(FIRST_USER, { start_min: (minute + 1440 - 60) % 1440, end_min: (minute + 60) % 1440, time_zone: 'Asia/Shanghai' })
   }
 
   test('in quiet hours an owner\'s rule stays in the app, a critical rule and the device\'s own alarm reach WeChat', async () => {
     await start()
-    quietNow()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
-    worker.store.saveRule({ ...SOIL, op: 'above', threshold: 90, hysteresis: 0, critical: true })
+    await quietNow()
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
+    await worker.store.saveRule({ ...SOIL, op: 'above', threshold: 90, hysteresis: 0, critical: true })
     await report({ soil_humidity: 20 })
     await report({ soil_humidity: 95 })
     await report({ alert_dry: true })
@@ -164,13 +164,13 @@ describe('quiet hours and the 接收提醒 switch', () => {
 
   test('a user who turned 接收提醒 off for the device is told nothing, in WeChat or the app; on again, told again', async () => {
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
-    worker.store.setReceives(FIRST_USER, PLANT, false)
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
+    await worker.store.setReceives(FIRST_USER, PLANT, false)
     await report({ soil_humidity: 20 })
     await report({ soil_humidity: 40 })
     await settled(2)
     expect(notices()).toEqual([])
-    worker.store.setReceives(FIRST_USER, PLANT, true)
+    await worker.store.setReceives(FIRST_USER, PLANT, true)
     await report({ soil_humidity: 20 })
     await settled(3)
     expect(await titles()).toEqual(['土壤湿度低于 30%'])
@@ -180,7 +180,7 @@ describe('quiet hours and the 接收提醒 switch', () => {
 describe('WeChat\'s daily quota (45009)', () => {
   test('held-back notices wait, and go out as one digest per device once the quota is back; never one by one', async () => {
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
     const quota = (daily: number) => fetch(`${sandbox.url}/sandbox/wechat/template-quota`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ daily }) })
     expect((await quota(1)).status).toBe(200)
     for (const value of [20, 40, 20, 40, 20]) await report({ soil_humidity: value })
@@ -214,27 +214,27 @@ describe('who is told as roles change', () => {
     }))
     sqliteUserRepository(db, tokenSealer('test-data-key-0123456789abcdef0123456789')).saveCredentials(SECOND_USER, { uid: guest.uid, token: guest.token, expireAt: guest.expire_at })
     await start()
-    worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
+    await worker.store.saveRule({ ...SOIL, op: 'below', threshold: 30, hysteresis: 0 })
     // The owner shares the plant with the guest, who accepts: SNoti's device_bind adds them.
     const shared = await json<{ id: number }>(await gizwits('/app/sharing', ownerToken, { method: 'POST', body: JSON.stringify({ type: 0, did: PLANT, uid: guest.uid }) }))
     expect((await gizwits(`/app/sharing/${shared.id}?status=1`, guest.token, { method: 'PUT' })).status).toBe(200)
-    await expect.poll(() => worker.store.audienceOf(PLANT).map((row) => row.uid), { timeout: 5000 }).toContain(guest.uid)
+    await expect.poll(async () => (await worker.store.audienceOf(PLANT)).map((row) => row.uid), { timeout: 5000 }).toContain(guest.uid)
     await report({ soil_humidity: 20 })
     await report({ soil_humidity: 40 })
     await settled(2)
     expect(await titlesOf(SECOND_USER)).toEqual(['土壤湿度低于 30%', '已恢复：土壤湿度'])
 
     // The guest turns 接收提醒 off: they are told nothing, the owner still is.
-    worker.store.setReceives(SECOND_USER, PLANT, false)
+    await worker.store.setReceives(SECOND_USER, PLANT, false)
     await report({ soil_humidity: 20 })
     await settled(3)
     expect(await titlesOf(SECOND_USER)).toHaveLength(2)
     expect(await titlesOf(FIRST_USER)).toEqual(['土壤湿度低于 30%', '已恢复：土壤湿度', '土壤湿度低于 30%'])
-    worker.store.setReceives(SECOND_USER, PLANT, true)
+    await worker.store.setReceives(SECOND_USER, PLANT, true)
 
     // The owner removes the guest: SNoti's device_unbind ends their notices.
     expect((await gizwits(`/app/${PLANT}/bindings?uid=${guest.uid}`, ownerToken, { method: 'DELETE' })).status).toBe(200)
-    await expect.poll(() => worker.store.audienceOf(PLANT).map((row) => row.uid), { timeout: 5000 }).not.toContain(guest.uid)
+    await expect.poll(async () => (await worker.store.audienceOf(PLANT)).map((row) => row.uid), { timeout: 5000 }).not.toContain(guest.uid)
     await report({ soil_humidity: 45 })
     await report({ soil_humidity: 10 })
     await settled(5)

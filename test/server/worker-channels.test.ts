@@ -51,9 +51,9 @@ let serial = 0
 /** One notice in the outbox, as an alert edge or a command result writes it; then every pending one is sent. */
 async function notice(kind: 'alert' | 'command'): Promise<{ status: string; channel: string | null; result: string | null }> {
   const key = `test:${++serial}`
-  worker!.store.addNotice({ notice_key: key, openid: FIRST_USER, did: PLANT, device_name: '阳台绿萝', title: kind === 'alert' ? '土壤湿度低于 30%' : '指令已执行', detail: '当前 22%', created_at: Date.now() / 1000, edge: 'fire', alert_key: key, kind })
+  await worker!.store.addNotice({ notice_key: key, openid: FIRST_USER, did: PLANT, device_name: '阳台绿萝', title: kind === 'alert' ? '土壤湿度低于 30%' : '指令已执行', detail: '当前 22%', created_at: Date.now() / 1000, edge: 'fire', alert_key: key, kind })
   await worker!.flushNotices()
-  return worker!.store.inbox(FIRST_USER, 1)[0]
+  return (await worker!.store.inbox(FIRST_USER, 1))[0]
 }
 const post = (path: string, payload: unknown) => fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
 const kinds = async () => (await json<{ messages: Array<{ kind: string }> }>(await fetch(`${sandbox.url}/sandbox/wechat/conversation?openid=${FIRST_USER}`))).messages.map((message) => message.kind)
@@ -116,7 +116,7 @@ describe('WeChat answers, with the sandbox', () => {
     expect(await notice('alert')).toMatchObject({ status: 'queued', channel: 'template', result: '45009' })
     await post('/sandbox/wechat/template-quota', { daily: 10 })
     await worker!.sendDigests()
-    expect(worker!.store.inbox(FIRST_USER, 1)[0]).toMatchObject({ status: 'digested', channel: 'template' })
+    expect((await worker!.store.inbox(FIRST_USER, 1))[0]).toMatchObject({ status: 'digested', channel: 'template' })
   })
 
   test('40037: a misconfigured template fails once, is logged for the operator and never retried', async () => {

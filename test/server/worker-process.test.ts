@@ -28,7 +28,7 @@ beforeEach(async () => {
     method: 'POST', headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'content-type': 'application/json' }, body: JSON.stringify({ phone_id: FIRST_USER }),
   }))
   sqliteUserRepository(db, tokenSealer('test-data-key-0123456789abcdef0123456789')).saveCredentials(FIRST_USER, { uid: user.uid, token: user.token, expireAt: user.expire_at })
-  sqliteHistoryStore(db).saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
+  await sqliteHistoryStore(db).saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
   db.close()
   writeFileSync(join(dataDir, 'snoti.crt'), sandbox.snoti.ca)
 })
@@ -100,7 +100,7 @@ test('SIGKILL with events pushed but not processed: after the restart each is st
   await new Promise((resolve) => second.once('exit', resolve))
   const db = openDatabase(join(dataDir, 'app.db'))
   try {
-    const soil = sqliteHistoryStore(db).history(PLANT, 'soil_humidity', 0, Date.now() / 1000 + 60, 3600)
+    const soil = await sqliteHistoryStore(db).history(PLANT, 'soil_humidity', 0, Date.now() / 1000 + 60, 3600)
     expect(soil.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(4)
     expect(db.prepare("SELECT status, COUNT(*) AS n FROM notices GROUP BY status").all()).toEqual([{ status: 'sent', n: 2 }])
   } finally {

@@ -92,7 +92,7 @@ describe('alert rules', () => {
 
   test('a crossing is one WeChat template message linking to the device page; recovery is "已恢复"', async () => {
     const running = worker()
-    running.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 5, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
+    await running.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 5, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
     await up(running)
     await report({ soil_humidity: 25 })
     await report({ soil_humidity: 22 })
@@ -104,7 +104,7 @@ describe('alert rules', () => {
     expect(fired.data?.thing1.value).toBe('阳台绿萝')
     expect(fired.data?.character_string3.value).toBe('当前 25%')
     // Every report is history, for the chart.
-    const buckets = running.store.history(PLANT, 'soil_humidity', 0, Date.now() / 1000 + 60, 3600)
+    const buckets = await running.store.history(PLANT, 'soil_humidity', 0, Date.now() / 1000 + 60, 3600)
     expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(4)
     expect(Math.min(...buckets.map((bucket) => bucket.min))).toBe(22)
   })
@@ -145,7 +145,7 @@ describe('crash between storing and acknowledging', () => {
         throw new Error('killed')
       },
     })
-    first.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
+    await first.store.saveRule({ did: PLANT, attr: 'soil_humidity', op: 'below', threshold: 30, hysteresis: 0, label: '土壤湿度', unit: '%', created_by: FIRST_USER })
     await up(first)
     await report({ soil_humidity: 12 })
     await expect.poll(() => first.client.state, { timeout: 5000 }).toBe('down')

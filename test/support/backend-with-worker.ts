@@ -1,5 +1,6 @@
-// The BFF and sandbox of startBackend, plus the vendor's worker consuming the sandbox's SNoti into the same app.db,
-// up and subscribed before the test starts: what tests of history, alerts and notices stand on.
+// The BFF and sandbox of startBackend, plus the vendor's worker consuming the sandbox's SNoti into the BFF's store —
+// the same app.db, or under server-pg the same PostgreSQL database — up and subscribed before the test starts: what
+// tests of history, alerts and notices stand on.
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { openDatabase } from '../../server/bff/store/database'
@@ -16,6 +17,7 @@ export async function startBackendWithWorker(workerOptions: Partial<Pick<WorkerO
   const { snoti } = backend.sandbox
   const worker = startWorker({
     db,
+    pool: backend.context.cluster.pool,
     snoti: { host: snoti.host, port: snoti.port, ca: snoti.ca, credentials: snoti.credentials, subkey: 'vendor_worker' },
     gizwits: { apiBase: backend.sandbox.url, appId: DEMO_GIZWITS_APP_ID },
     wechat: { apiBase: backend.sandbox.url, appId: DEMO_WECHAT_APP_ID, appSecret: DEMO_WECHAT_APP_SECRET, alertTemplateId: DEMO_ALERT_TEMPLATE_ID, subscribeTemplateId: DEMO_SUBSCRIBE_TEMPLATE_ID },

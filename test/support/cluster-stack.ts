@@ -70,6 +70,8 @@ export interface ClusterStack {
   /** What the sandbox's WeChat API was asked, by path, through the counting pass-through. */
   wechatCalls: Map<string, number>
   killBff: (index: number, signal?: NodeJS.Signals) => Promise<void>
+  /** How a BFF process ended (null while it runs). */
+  bffExit: (index: number) => { code: number | null; signal: NodeJS.Signals | null } | null
   output: (index: number) => string
   stop: () => Promise<void>
 }
@@ -127,6 +129,10 @@ export async function startClusterStack({ bffs = 2, env = {}, nginxWorkerConnect
       killBff: async (index, signal = 'SIGKILL') => {
         const child = children[index]
         if (child) await stop(child.child, signal)
+      },
+      bffExit: (index) => {
+        const child = children[index]?.child
+        return child && (child.exitCode !== null || child.signalCode !== null) ? { code: child.exitCode, signal: child.signalCode } : null
       },
       output: (index) => children[index]?.output() ?? '',
       stop: async () => {

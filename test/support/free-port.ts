@@ -1,14 +1,2 @@
-import { createServer } from 'node:net'
-
-/** A port that was free a moment ago on 127.0.0.1 (for child processes that must be told their port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+// A port that was free a moment ago on 127.0.0.1: the server's own helper (start:cluster uses it too).
+export { freePort } from '../../server/bff/cluster/local-services'

@@ -81,6 +81,22 @@ describe('page socket', () => {
     }
   })
 
+  test('should come back within half a second, whatever came before, when a BFF stopping gracefully closes with 1012', () => {
+    const { client } = socket({ random: () => 1 })
+    client.start()
+    FakeSocket.last().close()
+    vi.advanceTimersByTime(1000)
+    FakeSocket.last().close()
+    vi.advanceTimersByTime(2000)
+    FakeSocket.last().open()
+    // An ordinary drop would wait up to 1 s now; a service restart (another instance is up) waits at most 500 ms.
+    FakeSocket.last().close(1012)
+    vi.advanceTimersByTime(499)
+    expect(FakeSocket.instances).toHaveLength(3)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.instances).toHaveLength(4)
+  })
+
   test('should spread reconnects of many pages over the window instead of all at once', () => {
     // Low draws come back almost at once: the wait is random, not the ceiling.
     const { client } = socket({ random: () => 0 })

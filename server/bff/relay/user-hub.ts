@@ -4,7 +4,7 @@
 // the page hears "not sent, nothing changed". Once sent, its fate is the device's: the page hears "sent", and the
 // device's own report confirms it. Each command's id and state are kept in SQLite, so a retry is never sent twice.
 import { GizwitsErrorCode, type Attrs, type BoundDevice } from '@shared/open-api'
-import { PageWsErrorCode, WriteErrorCode, type CommandOutcome, type GizwitsServerFrame, type PageC2sWrite, type PageServerFrame } from '@shared/ws-frames'
+import { PageWsCloseCode, PageWsErrorCode, WriteErrorCode, type CommandOutcome, type GizwitsServerFrame, type PageC2sWrite, type PageServerFrame } from '@shared/ws-frames'
 import type { Config } from '../config'
 import { ApiError } from '../errors'
 import type { BindingChanges } from '../gizwits/binding-changes'
@@ -22,6 +22,8 @@ import { countCommand } from '../ops/metrics'
 export interface PageClient {
   send: (text: string) => void
   locale: ReturnType<typeof localeFrom>
+  /** Closes the page's socket (a graceful stop tells the page to reconnect, to another instance). */
+  close?: (code: number, reason: string) => void
 }
 
 interface DeviceLive { attrs: Attrs | null; online: boolean; passcode: string; mac: string }
@@ -332,6 +334,27 @@ export class UserHub {
 
   invalid(page: PageClient, errorCode: number, key: MessageKey): void {
     send(page, { cmd: 's2c_invalid_msg', data: { error_code: errorCode, msg: translate(page.locale, key) } })
+  }
+
+  /**
+   * A graceful stop (SIGTERM, server/bff/cluster/graceful.ts): every page is told to reconnect (close code 1012,
+   * "service restart"; nginx sends it to another instance, where it resubscribes and asks after its commands by id),
+   * while the commands this instance holds finish here — a queued one is sent or expires within its window, a sent
+   * one waits for the device's report — each outcome recorded in the journal and announced on the cluster bus, so
+   * the page hears it on its new instance. Resolves once none is left or after `maxMs`; answers how many were left.
+   */
+  async drain(maxMs: number): Promise<number> {
+    for (const link of this.links.values()) for (const page of [...link.pages]) page.close?.(PageWsCloseCode.SERVICE_RESTART, 'service restart')
+    const window = this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS
+    const inFlight = () => {
+      let n = this.queued.size
+      const now = Date.now()
+      for (const link of this.links.values()) for (const pending of link.pendingWrites.values()) if (!pending.confirmed && pending.id !== undefined && now - pending.at < window) n++
+      return n
+    }
+    const until = Date.now() + maxMs
+    while (inFlight() > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25))
+    return inFlight()
   }
 
   close(): void {

@@ -25,30 +25,30 @@ export async function alertsRoutes(app: RouteScope, context: Context): Promise<v
 
   app.get('/api/alerts', { schema: { querystring: AlertsQuery, response: { 200: AlertsResponse, ...errorResponses } } }, async (request) => {
     const { limit, before, did } = request.query
-    return { items: store.inbox(request.openid, limit ?? DEFAULT_LIMIT, before, did).map(item), unread: store.unreadCount(request.openid) }
+    return { items: (await store.inbox(request.openid, limit ?? DEFAULT_LIMIT, before, did)).map(item), unread: await store.unreadCount(request.openid) }
   })
 
   app.post('/api/alerts/read', { schema: { body: MarkReadBody, response: { 200: Type.Object({ unread: Type.Integer() }, { additionalProperties: false }), ...errorResponses } } }, async (request) => {
     const { ids, all } = request.body
-    store.markRead(request.openid, all ? 'all' : (ids ?? []), Date.now() / 1000)
-    return { unread: store.unreadCount(request.openid) }
+    await store.markRead(request.openid, all ? 'all' : (ids ?? []), Date.now() / 1000)
+    return { unread: await store.unreadCount(request.openid) }
   })
 
   app.get('/api/devices/:did/alert-settings', { schema: { params: Did, response: { 200: AlertSettings, ...errorResponses } } }, async (request) => {
     const { openid } = request
     const { did } = request.params
     await context.access.boundDevice(openid, did)
-    return { receive: store.receives(openid, did), quiet_hours: quietView(store.quietHours(openid)) }
+    return { receive: await store.receives(openid, did), quiet_hours: quietView(await store.quietHours(openid)) }
   })
 
   app.put('/api/devices/:did/alert-settings', { schema: { params: Did, body: AlertSettingsBody, response: { 200: AlertSettings, ...errorResponses } } }, async (request) => {
     const { openid, body } = request
     const { did } = request.params
     await context.access.boundDevice(openid, did)
-    if (body.receive !== undefined) store.setReceives(openid, did, body.receive)
+    if (body.receive !== undefined) await store.setReceives(openid, did, body.receive)
     if (body.quiet_hours !== undefined) {
-      store.setQuietHours(openid, body.quiet_hours)
+      await store.setQuietHours(openid, body.quiet_hours)
     }
-    return { receive: store.receives(openid, did), quiet_hours: quietView(store.quietHours(openid)) }
+    return { receive: await store.receives(openid, did), quiet_hours: quietView(await store.quietHours(openid)) }
   })
 }

@@ -21,12 +21,12 @@ export async function deviceLogRoutes(app: RouteScope, context: Context): Promis
     const limit = request.query.limit ?? DEFAULT_LIMIT
     const before = request.query.before ?? Date.now() + 1
     // Each source's newest `limit` entries before the cursor, merged: the page is the newest `limit` of them.
-    const commands: DeviceLogItem[] = context.commandLog.ofDevice(did, limit, before).map((command) => ({
+    const commands: DeviceLogItem[] = (await context.commandLog.ofDevice(did, limit, before)).map((command) => ({
       kind: 'command', at: command.createdAt, mine: command.openid === openid, who: command.openid === openid ? null : command.nickname,
       source: command.source, state: command.state, reason: command.reason, values: values(command.attrs),
     }))
-    const reports: DeviceLogItem[] = context.history.reportsOf(did, limit, before / 1000).map((report) => ({ kind: 'report', at: Math.round(report.created_at * 1000), values: values(report.data) }))
-    const alerts: DeviceLogItem[] = context.history.alertsOf(openid, did, limit, before / 1000).map((notice) => ({
+    const reports: DeviceLogItem[] = (await context.history.reportsOf(did, limit, before / 1000)).map((report) => ({ kind: 'report', at: Math.round(report.created_at * 1000), values: values(report.data) }))
+    const alerts: DeviceLogItem[] = (await context.history.alertsOf(openid, did, limit, before / 1000)).map((notice) => ({
       kind: 'alert', at: Math.round(notice.created_at * 1000), title: notice.title, detail: notice.detail, edge: notice.edge,
     }))
     const merged = [...commands, ...reports, ...alerts].sort((a, b) => b.at - a.at)

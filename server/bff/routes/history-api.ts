@@ -67,10 +67,10 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     const bucket = HISTORY_RANGES[hours]
     const to = Math.ceil(Date.now() / 1000 / bucket) * bucket
     const from = to - hours * 3600
-    const points = store.history(did, attr, from, to, bucket).map(({ at, avg, min, max }) => ({ at, avg, min, max }))
+    const points = (await store.history(did, attr, from, to, bucket)).map(({ at, avg, min, max }) => ({ at, avg, min, max }))
     // Before the vendor's store began (a device bound before the worker ran, a new install): the cloud's hourly
     // aggregates, re-bucketed. Slow, down or refused: the chart shows what the store has and says so.
-    const first = store.firstValueAt(did, attr)
+    const first = await store.firstValueAt(did, attr)
     let older: 'cloud' | 'none' | 'unavailable' = 'none'
     let cloudPoints: typeof points = []
     // Only a numeric datapoint of the product is asked for; anything else has no older history to fetch.
@@ -84,7 +84,7 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
         older = 'unavailable'
       }
     }
-    return { did, attr, from, to, bucket_s: bucket, points: [...cloudPoints, ...points], rules: store.rulesOf(did).filter((rule) => rule.attr === attr).map(view), older }
+    return { did, attr, from, to, bucket_s: bucket, points: [...cloudPoints, ...points], rules: (await store.rulesOf(did)).filter((rule) => rule.attr === attr).map(view), older }
   })
 
   app.put('/api/devices/:did/alert-rules', { schema: { params: Did, body: AlertRuleBody, response: { 200: AlertRuleView, ...errorResponses } } }, async (request) => {
@@ -101,7 +101,7 @@ export async function historyRoutes(app: RouteScope, context: Context): Promise<
     // SNoti reports a switch as 0/1: "equal to 1" is "turned on".
     if (bool && (body.op !== 'equal' || (body.threshold !== 0 && body.threshold !== 1))) throw new ApiError(400, ALERT_ATTR_BOOL_EQUAL_ONLY, 'alert_attr_bool_equal_only', { name: attr.display_name })
     if (body.op === 'outside' && !(body.threshold_high !== undefined && body.threshold_high > body.threshold)) throw new ApiError(400, ALERT_RANGE_INVALID, 'alert_range_invalid')
-    return view(store.saveRule({
+    return view(await store.saveRule({
       did, attr: attr.name, op: body.op, threshold: body.threshold, threshold_high: body.op === 'outside' ? body.threshold_high : null, hysteresis: body.hysteresis ?? 0,
       hold_s: body.hold_s ?? 0, cooldown_s: body.cooldown_s ?? 0, critical: body.critical ?? false, value_kind: bool ? 'bool' : 'number',
       label: attr.display_name, unit: attr.unit ?? '', created_by: openid,

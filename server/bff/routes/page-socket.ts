@@ -28,6 +28,7 @@ export async function pageSocketRoute(app: RouteScope, context: Context): Promis
         if (socket.readyState === socket.OPEN) socket.send(text)
       },
       locale: localeFrom(request.query.lang ?? request.headers['accept-language']),
+      close: (code, reason) => socket.close(code, reason),
     }
     const socketWrites = new TokenBucket(limits.writes)
     const socketFrames = new TokenBucket(limits.frames)

@@ -50,23 +50,33 @@ export interface LoggedCommand {
   openid: string; nickname: string | null; id: string; source: CommandSource; attrs: Attrs; state: StoredCommandState; reason: CommandFailure | null; createdAt: number
 }
 
-/** What the vendor's worker (server/worker/command-results.ts) does with commands, on SQLite. */
+/** What the vendor's worker (server/worker/command-results.ts) and a device's log do with commands, on either engine. */
 export interface CommandResults {
   /**
    * The device reported: commands to it sent since `sinceMs` whose asked values all show in the report are
    * confirmed. Returns how many changed.
    */
-  confirmByReport: (did: string, values: Attrs, sinceMs: number) => number
+  confirmByReport: (did: string, values: Attrs, sinceMs: number) => Awaitable<number>
   /** Commands to be told that were sent before `beforeMs` and never confirmed: failed, the device never answered. */
-  failUnanswered: (beforeMs: number) => number
+  failUnanswered: (beforeMs: number) => Awaitable<number>
   /** Settled commands whose result is to be told and was not yet. */
-  resultsToTell: () => CommandToTell[]
-  markTold: (openid: string, id: string) => void
+  resultsToTell: () => Awaitable<CommandToTell[]>
+  markTold: (openid: string, id: string) => Awaitable<void>
   /** A device's commands from every user, newest first, before `beforeMs` when paging. */
-  ofDevice: (did: string, limit: number, beforeMs?: number) => LoggedCommand[]
+  ofDevice: (did: string, limit: number, beforeMs?: number) => Awaitable<LoggedCommand[]>
+}
+
+/** Whether a report shows every value a command asked for. */
+export function reportShows(asked: Attrs | null, values: Attrs): boolean {
+  return !!asked && Object.entries(asked).every(([name, value]) => name in values && JSON.stringify(values[name]) === JSON.stringify(value))
 }
 
 export interface SqliteCommandStore extends CommandStore, CommandResults {
+  confirmByReport: (did: string, values: Attrs, sinceMs: number) => number
+  failUnanswered: (beforeMs: number) => number
+  resultsToTell: () => CommandToTell[]
+  markTold: (openid: string, id: string) => void
+  ofDevice: (did: string, limit: number, beforeMs?: number) => LoggedCommand[]
   begin: (openid: string, id: string, did: string, origin: CommandOrigin) => { created: boolean; command: StoredCommand }
   setState: (openid: string, id: string, state: StoredCommandState, reason?: CommandFailure) => void
   tellResults: (openid: string, ids: string[]) => void
@@ -101,7 +111,7 @@ export function sqliteCommandStore(db: Database.Database): SqliteCommandStore {
       let changed = 0
       for (const row of rows) {
         const asked = row.attrs ? (JSON.parse(row.attrs) as Attrs) : null
-        if (!asked || !Object.entries(asked).every(([name, value]) => name in values && JSON.stringify(values[name]) === JSON.stringify(value))) continue
+        if (!reportShows(asked, values)) continue
         changed += update.run('confirmed', Date.now(), null, row.openid, row.id).changes
       }
       return changed

@@ -1,5 +1,6 @@
-// Device history, alert rules and notices (migrations 006, 007, 009): written by the vendor's worker (server/worker/) from
-// SNoti events, read by the BFF's history routes. The only place with SQL for these tables.
+// Device history, alert rules and notices (SQLite migrations 006, 007, 009): written by the vendor's worker (server/worker/)
+// from SNoti events, read by the BFF's history routes. One async interface for both engines; the PostgreSQL one
+// (pg-migration 005) is pg-history-store.ts. With pg-history-store.ts, the only place with SQL for these tables.
 import type Database from 'better-sqlite3'
 
 export type AlertOp = 'above' | 'below' | 'outside' | 'equal'
@@ -24,79 +25,119 @@ export interface QuietHours { start_min: number; end_min: number; time_zone: str
 export interface HistoryBucket { at: number; avg: number; min: number; max: number; count: number }
 
 export interface HistoryStore {
-  /** Runs `work` in one transaction: an event's history, alert edges and notices land together or not at all. */
-  atomically: <T>(work: () => T) => T
+  /**
+   * Runs `work` in one transaction on the store it is handed: an event's history, alert edges and notices land
+   * together or not at all. Transactions with the same `lockKey` (a device id) never run at once, in this process
+   * or — on PostgreSQL — in any worker of the cluster, so one device's alert state is never read-modify-written twice.
+   */
+  atomically: <T>(work: (store: HistoryStore) => Promise<T>, lockKey?: string) => Promise<T>
   /** false when this event was already recorded (a redelivery). */
-  recordEvent: (event: { key: string; did: string; type: string; createdAt: number; data: unknown }) => boolean
-  appendValues: (did: string, at: number, values: Record<string, number>) => void
+  recordEvent: (event: { key: string; did: string; type: string; createdAt: number; data: unknown }) => Promise<boolean>
+  appendValues: (did: string, at: number, values: Record<string, number>) => Promise<void>
   /**
    * The operator's device figures from the events the worker stored: online now (the device's latest online,
    * offline or report event is not an offline), and online at some time since `sinceS` (an online or report event
    * since then, or online now).
    */
   deviceFigures: (sinceS: number) => Promise<{ onlineNow: number; onlineSince: number }>
-  history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => HistoryBucket[]
+  history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => Promise<HistoryBucket[]>
   /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
-  firstValueAt: (did: string, attr: string) => number | null
+  firstValueAt: (did: string, attr: string) => Promise<number | null>
 
-  rulesOf: (did: string) => AlertRule[]
-  rule: (id: number) => AlertRule | null
-  saveRule: (rule: Omit<AlertRule, 'id' | 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'> & Partial<Pick<AlertRule, 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'>>) => AlertRule
-  deleteRule: (did: string, id: number) => boolean
-  alertState: (key: string) => 'firing' | 'ok'
-  setAlertState: (key: string, did: string, state: 'firing' | 'ok', since: number) => void
-  alertMemory: (key: string) => AlertMemoryRow | null
-  setAlertMemory: (key: string, did: string, memory: AlertMemoryRow, at: number) => void
+  rulesOf: (did: string) => Promise<AlertRule[]>
+  rule: (id: number) => Promise<AlertRule | null>
+  saveRule: (rule: Omit<AlertRule, 'id' | 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'> & Partial<Pick<AlertRule, 'threshold_high' | 'hold_s' | 'cooldown_s' | 'critical' | 'value_kind'>>) => Promise<AlertRule>
+  deleteRule: (did: string, id: number) => Promise<boolean>
+  alertState: (key: string) => Promise<'firing' | 'ok'>
+  setAlertState: (key: string, did: string, state: 'firing' | 'ok', since: number) => Promise<void>
+  alertMemory: (key: string) => Promise<AlertMemoryRow | null>
+  setAlertMemory: (key: string, did: string, memory: AlertMemoryRow, at: number) => Promise<void>
   /** Rules whose hold time is running: the clock may end it between reports. */
-  pendingHolds: () => Array<{ alert_key: string; did: string }>
+  pendingHolds: () => Promise<Array<{ alert_key: string; did: string }>>
 
   /** The "接收提醒" switch of one user for one device (on unless turned off). */
-  receives: (openid: string, did: string) => boolean
-  setReceives: (openid: string, did: string, receive: boolean) => void
-  quietHours: (openid: string) => QuietHours | null
-  setQuietHours: (openid: string, quiet: QuietHours | null) => void
+  receives: (openid: string, did: string) => Promise<boolean>
+  setReceives: (openid: string, did: string, receive: boolean) => Promise<void>
+  quietHours: (openid: string) => Promise<QuietHours | null>
+  setQuietHours: (openid: string, quiet: QuietHours | null) => Promise<void>
 
-  audienceOf: (did: string) => Array<{ uid: string; dev_alias: string }>
-  addAudience: (did: string, uid: string, devAlias?: string) => void
-  removeAudience: (did: string, uid: string) => void
+  audienceOf: (did: string) => Promise<Array<{ uid: string; dev_alias: string }>>
+  addAudience: (did: string, uid: string, devAlias?: string) => Promise<void>
+  removeAudience: (did: string, uid: string) => Promise<void>
   /** What one user's bindings say now: their rows are replaced. */
-  replaceAudienceOfUser: (uid: string, devices: Array<{ did: string; dev_alias: string }>, now: number) => void
-  audienceReadAt: (uid: string) => number | null
+  replaceAudienceOfUser: (uid: string, devices: Array<{ did: string; dev_alias: string }>, now: number) => Promise<void>
+  audienceReadAt: (uid: string) => Promise<number | null>
   /** WeChat users the BFF has signed in, with their Gizwits uid. */
-  knownUsers: () => Array<{ openid: string; uid: string }>
-  openidOf: (uid: string) => string | null
+  knownUsers: () => Promise<Array<{ openid: string; uid: string }>>
+  openidOf: (uid: string) => Promise<string | null>
 
   /** false when a notice with this key exists already (the same edge seen twice). */
-  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result' | 'read_at' | 'kind' | 'channel'> & { status?: 'pending' | 'in_app_only'; result?: string; kind?: NoticeKind }) => boolean
-  pendingNotices: () => Notice[]
-  /** Notices held back by WeChat's daily quota (45009), oldest first, for the digest. */
-  queuedNotices: () => Notice[]
+  addNotice: (notice: Omit<Notice, 'id' | 'status' | 'result' | 'read_at' | 'kind' | 'channel'> & { status?: 'pending' | 'in_app_only'; result?: string; kind?: NoticeKind }) => Promise<boolean>
+  /**
+   * Notices waiting to be sent, oldest first. On PostgreSQL each one returned is claimed for NOTICE_CLAIM_S, so
+   * several workers never send the same one; a claim left by a killed worker runs out and another sends it.
+   */
+  pendingNotices: () => Promise<Notice[]>
+  /** Notices held back by WeChat's daily quota (45009), oldest first, for the digest (claimed likewise). */
+  queuedNotices: () => Promise<Notice[]>
   /** The notice's delivery result, and the channel it went by (or stayed in: 'app'). */
-  markNotice: (id: number, status: NoticeStatus, result: string, channel?: NoticeChannel) => void
+  markNotice: (id: number, status: NoticeStatus, result: string, channel?: NoticeChannel) => Promise<void>
   /**
    * When this user last messaged the account, clicked its menu, scanned or followed (UTC seconds), from the pushes
    * the BFF keeps (wechat_events): what opens WeChat's 48-hour customer-service window.
    */
-  lastInteractionAt: (openid: string) => number | null
+  lastInteractionAt: (openid: string) => Promise<number | null>
   /** A device's status reports as the worker received them, newest first, before `beforeS` (UTC seconds). */
-  reportsOf: (did: string, limit: number, beforeS: number) => Array<{ created_at: number; data: Record<string, unknown> }>
+  reportsOf: (did: string, limit: number, beforeS: number) => Promise<Array<{ created_at: number; data: Record<string, unknown> }>>
   /** One user's alert notices about one device, newest first, before `beforeS`. */
-  alertsOf: (openid: string, did: string, limit: number, beforeS: number) => Notice[]
-  noticesOf: (openid: string, did: string, limit: number) => Notice[]
+  alertsOf: (openid: string, did: string, limit: number, beforeS: number) => Promise<Notice[]>
+  noticesOf: (openid: string, did: string, limit: number) => Promise<Notice[]>
   /** One user's notices for the app, newest first, before `beforeId` when paging; and how many are unread. */
-  inbox: (openid: string, limit: number, beforeId?: number, did?: string) => Notice[]
-  unreadCount: (openid: string) => number
-  markRead: (openid: string, ids: number[] | 'all', at: number) => number
+  inbox: (openid: string, limit: number, beforeId?: number, did?: string) => Promise<Notice[]>
+  unreadCount: (openid: string) => Promise<number>
+  markRead: (openid: string, ids: number[] | 'all', at: number) => Promise<number>
   /** Notices newer than `afterId`, for the BFF's banner (any user). */
-  noticesAfter: (afterId: number, limit: number) => Notice[]
-  lastNoticeId: () => number
+  noticesAfter: (afterId: number, limit: number) => Promise<Notice[]>
+  lastNoticeId: () => Promise<number>
 }
+
+
+/** How long a worker holds the notices it is sending (PostgreSQL): longer than a WeChat call with its timeout. */
+export const NOTICE_CLAIM_S = 60
 
 const RULE_COLUMNS = 'id, did, attr, op, threshold, threshold_high, hysteresis, hold_s, cooldown_s, critical, value_kind, label, unit, created_by'
 type RuleRow = Omit<AlertRule, 'critical'> & { critical: number }
 const asRule = (row: RuleRow): AlertRule => ({ ...row, critical: row.critical === 1 })
 
+type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never }
+
+/**
+ * SQLite: the statements run synchronously (better-sqlite3) behind the async interface PostgreSQL needs. A
+ * transaction is BEGIN IMMEDIATE … COMMIT on this connection, one at a time (a queue), since its work awaits.
+ */
 export function sqliteHistoryStore(db: Database.Database): HistoryStore {
+  const sync = sqliteStatements(db)
+  const store = Object.fromEntries(Object.entries(sync).map(([name, method]) => [name, async (...args: unknown[]) => (method as (...a: unknown[]) => unknown)(...args)])) as unknown as HistoryStore
+  let queue: Promise<unknown> = Promise.resolve()
+  store.atomically = (work) => {
+    const run = queue.then(async () => {
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await work(store)
+        db.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw error
+      }
+    })
+    queue = run.catch(() => {})
+    return run
+  }
+  return store
+}
+
+function sqliteStatements(db: Database.Database): Omit<Sync<HistoryStore>, 'atomically'> {
   // Each statement is compiled once: the worker runs several per event (bench/events).
   const statements = new Map<string, Database.Statement>()
   const prepare = (sql: string): Database.Statement => {
@@ -107,9 +148,8 @@ export function sqliteHistoryStore(db: Database.Database): HistoryStore {
   const insertEvent = prepare('INSERT OR IGNORE INTO device_events (event_key, did, event_type, created_at, data) VALUES (?, ?, ?, ?, ?)')
   const insertValue = prepare('INSERT INTO datapoint_history (did, attr, at, value) VALUES (?, ?, ?, ?)')
   return {
-    atomically: (work) => db.transaction(work)(),
     recordEvent: (event) => insertEvent.run(event.key, event.did, event.type, event.createdAt, JSON.stringify(event.data ?? null)).changes === 1,
-    deviceFigures: async (sinceS) => {
+    deviceFigures: (sinceS) => {
       // SQLite gives the bare column of the row holding MAX(created_at): each device's latest presence event.
       const row = prepare(`
         WITH latest AS (

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { tellsResultFromStart } from '@shared/commands'
-import type { CommandStore, StoredCommand, StoredCommandState } from './command-store'
-import { COMMAND_TTL_MS } from './command-store'
+import type { Attrs } from '@shared/open-api'
+import { COMMAND_TTL_MS, reportShows, type CommandResults, type CommandStore, type CommandToTell, type LoggedCommand, type StoredCommand, type StoredCommandState } from './command-store'
 import { sha256Hex } from './database'
 import { SESSION_LIFETIME_S, type SessionStore } from './session-store'
 import type { TokenSealer } from './token-sealer'
@@ -148,7 +148,7 @@ export async function pgUserRepository(pool: pg.Pool, sealer: TokenSealer, warn:
 interface CommandRow { id: string; did: string; state: StoredCommandState; created_at: string }
 const toCommand = (row: CommandRow): StoredCommand => ({ id: row.id, did: row.did, state: row.state, createdAt: Number(row.created_at) })
 
-export function pgCommandStore(pool: pg.Pool): CommandStore {
+export function pgCommandStore(pool: pg.Pool): CommandStore & CommandResults {
   const get = async (openid: string, id: string) => {
     const { rows } = await pool.query<CommandRow>('SELECT id, did, state, created_at FROM relay_commands WHERE openid = $1 AND id = $2', [openid, id])
     return rows[0] ? toCommand(rows[0]) : null
@@ -170,6 +170,27 @@ export function pgCommandStore(pool: pg.Pool): CommandStore {
     expireQueued: async (before = Date.now()) =>
       (await pool.query("UPDATE relay_commands SET state = 'expired', updated_at = $1 WHERE state = 'queued' AND created_at <= $2", [Date.now(), before])).rowCount ?? 0,
     purge: async (now = Date.now()) => (await pool.query('DELETE FROM relay_commands WHERE created_at < $1', [now - COMMAND_TTL_MS])).rowCount ?? 0,
+    confirmByReport: async (did, values, sinceMs) => {
+      const { rows } = await pool.query<{ openid: string; id: string; attrs: string | null }>("SELECT openid, id, attrs FROM relay_commands WHERE did = $1 AND state = 'sent' AND created_at >= $2", [did, sinceMs])
+      let changed = 0
+      for (const row of rows) {
+        if (!reportShows(row.attrs ? (JSON.parse(row.attrs) as Attrs) : null, values)) continue
+        changed += (await pool.query("UPDATE relay_commands SET state = 'confirmed', updated_at = $1 WHERE openid = $2 AND id = $3 AND state = 'sent'", [Date.now(), row.openid, row.id])).rowCount ?? 0
+      }
+      return changed
+    },
+    failUnanswered: async (beforeMs) => (await pool.query("UPDATE relay_commands SET state = 'failed', reason = 'no_report', updated_at = $1 WHERE tell_result = 1 AND told = 0 AND state = 'sent' AND updated_at < $2",
+      [Date.now(), beforeMs])).rowCount ?? 0,
+    resultsToTell: async () => (await pool.query<{ openid: string; id: string; did: string; state: CommandToTell['state']; reason: CommandToTell['reason']; attrs: string | null; source: CommandToTell['source']; updated_at: string }>(
+      `SELECT openid, id, did, state, reason, attrs, source, updated_at FROM relay_commands WHERE tell_result = 1 AND told = 0 AND state IN ('confirmed', 'failed', 'expired') ORDER BY updated_at`)).rows
+      .map((row) => ({ openid: row.openid, id: row.id, did: row.did, state: row.state, reason: row.reason, attrs: row.attrs ? (JSON.parse(row.attrs) as Attrs) : {}, source: row.source, updatedAt: Number(row.updated_at) })),
+    markTold: async (openid, id) => {
+      await pool.query('UPDATE relay_commands SET told = 1 WHERE openid = $1 AND id = $2', [openid, id])
+    },
+    ofDevice: async (did, limit, beforeMs) => (await pool.query<{ openid: string; nickname: string | null; id: string; source: LoggedCommand['source']; attrs: string | null; state: StoredCommandState; reason: LoggedCommand['reason']; created_at: string }>(
+      `SELECT c.openid, u.nickname, c.id, c.source, c.attrs, c.state, c.reason, c.created_at FROM relay_commands c LEFT JOIN users u ON u.openid = c.openid
+         WHERE c.did = $1 AND c.created_at < $2 ORDER BY c.created_at DESC LIMIT $3`, [did, Math.min(beforeMs ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), limit])).rows
+      .map((row) => ({ openid: row.openid, nickname: row.nickname, id: row.id, source: row.source, attrs: row.attrs ? (JSON.parse(row.attrs) as Attrs) : {}, state: row.state, reason: row.reason, createdAt: Number(row.created_at) })),
   }
 }
 
