@@ -126,6 +126,6 @@ describe('WeChat answers, with the sandbox', () => {
     await worker!.flushNotices()
     await worker!.flushNotices()
     expect(logged.filter((line) => line.includes('40037'))).toHaveLength(1)
-    expect(worker!.store.pendingNotices()).toEqual([])
+    expect(await worker!.store.pendingNotices()).toEqual([])
   })
 })
