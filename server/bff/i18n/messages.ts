@@ -96,6 +96,7 @@ const zhCN = {
   rule_condition_value: '条件里和“{name}”比较的值不对',
   rule_cloud_refused: '设备云不接受这条规则：{detail}',
   rule_device_product: '规则里“{name}”的产品不对',
+  rule_group_product: '规则里分组的产品和分组本身的不一致',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -194,6 +195,7 @@ const en: Record<MessageKey, string> = {
   rule_condition_value: 'The value compared with "{name}" is not valid',
   rule_cloud_refused: 'The device cloud does not accept this rule: {detail}',
   rule_device_product: 'The rule gives the wrong product for "{name}"',
+  rule_group_product: 'The rule gives a product that is not the group\'s own',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
