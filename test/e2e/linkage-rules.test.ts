@@ -1,7 +1,9 @@
 // Linkage rules in a real browser at a phone's size: the empty state teaches with an example from the user's own
 // devices; a rule built with the pickers reads "当 阳台绿萝 的 土壤湿度 < 30% 时，打开 水泵 5 分钟"; an invalid value
 // and a loop are refused with the BFF's sentence; then a sandbox report crosses the threshold and the pump turns on
-// live on the plant's open page, and the rule shows its last firing.
+// live on the plant's open page, and the rule shows its last firing. A rule may control one of the user's groups:
+// both air conditioners of the group turn on live on the open device list. Deleting a rule says so in a toast that
+// can be read (Vant's popup styles once buried it: an empty white box).
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
@@ -125,5 +127,78 @@ describe('linkage rules in the app', () => {
     const rule = page.locator('[data-rule]').filter({ hasText: SENTENCE })
     await expect.poll(() => rule.locator('[data-last-fired]').textContent()).toMatch(/^上次触发 \d\d-\d\d \d\d:\d\d · 执行中$/)
     await screenshot(page, 'rules-07-last-fired')
+  })
+
+  test('a rule controlling a group: the crossing turns both of the group\'s air conditioners on, live on the open list', async () => {
+    const created = await page.evaluate(async () => {
+      const response = await fetch('/api/app/group', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ group_name: '两台空调', product_key: '4214bf2d79694a259232431b6f2ef46b' }) })
+      return (await response.json()) as { id: string }
+    })
+    const added = await page.evaluate(async ([id, dids]) => (await fetch(`/api/app/group/${id}/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dids }) })).status, [created.id, [LIVING_ROOM_AC, BEDROOM_AC]] as const)
+    expect(added).toBe(201)
+    await report(LIVING_ROOM_AC, { switch: false })
+    await report(BEDROOM_AC, { switch: false })
+    await report(BALCONY_PLANT, { soil_humidity: 50 })
+
+    await page.goto(`${stack.bffUrl}/automation/rules`)
+    await page.getByText('新建规则').first().click()
+    await page.locator('[data-rule-editor]').waitFor()
+    await picker('[data-condition="0"]', 'device').selectOption(BALCONY_PLANT)
+    await picker('[data-condition="0"]', 'attr').selectOption('soil_humidity')
+    await picker('[data-condition="0"]', 'opt').selectOption('<')
+    await picker('[data-condition="0"]', 'value').fill('30')
+    await page.locator('[data-field="kind"]').selectOption('groupctrl')
+    await picker('[data-action-control]', 'action-group').selectOption(created.id)
+    await picker('[data-action-control]', 'action-attr').selectOption('switch')
+    await picker('[data-action-control]', 'action-value').selectOption({ label: '打开' })
+    const sentence = '当 阳台绿萝 的 土壤湿度 < 30% 时，打开 分组“两台空调” 的 开关'
+    await expect.poll(() => page.locator('[data-rule-preview]').textContent()).toBe(sentence)
+    await settledScreenshot('rules-08-group-action')
+    await page.locator('[data-rule-save]').click()
+    await page.locator('[data-rule]').filter({ hasText: sentence }).waitFor()
+
+    // The device list, open in another tab of the same phone, shows both air conditioners off, then on.
+    const list = await context.newPage()
+    await list.goto(`${stack.bffUrl}/`)
+    const power = (did: string) => list.locator(`[data-did="${did}"] [data-power]`)
+    for (const did of [LIVING_ROOM_AC, BEDROOM_AC]) await expect.poll(() => power(did).getAttribute('aria-checked')).toBe('false')
+    await report(BALCONY_PLANT, { soil_humidity: 22 })
+    for (const did of [LIVING_ROOM_AC, BEDROOM_AC]) await expect.poll(() => power(did).getAttribute('aria-checked'), { timeout: 10_000 }).toBe('true')
+    await screenshot(list, 'rules-09-group-on-live')
+    await list.close()
+  })
+
+  test('deleting a rule is confirmed, and its toast is readable: dark, with its words showing', async () => {
+    await page.goto(`${stack.bffUrl}/automation/rules`)
+    const rules = page.locator('[data-rule]')
+    await rules.first().waitFor()
+    const before = await rules.count()
+    await rules.first().locator('[data-rule-delete]').click()
+    await page.locator('.van-dialog').waitFor()
+    await page.locator('.van-dialog__confirm').click()
+    const toast = page.locator('.van-toast').filter({ hasText: '规则已删除' })
+    await toast.waitFor()
+    const look = await toast.evaluate((element) => {
+      // The toast's own token, resolved the way the browser resolves it on an element of the page.
+      const probe = document.createElement('div')
+      probe.style.background = 'var(--van-toast-background)'
+      document.body.append(probe)
+      const expected = getComputedStyle(probe).backgroundColor
+      probe.remove()
+      const style = getComputedStyle(element)
+      const text = element.querySelector('.van-toast__text') as HTMLElement
+      const box = text.getBoundingClientRect()
+      return { background: style.backgroundColor, expected, color: getComputedStyle(text).color, text: text.innerText, width: box.width, height: box.height, bottom: element.getBoundingClientRect().bottom }
+    })
+    expect(look.background).toBe(look.expected)
+    expect(look.background).not.toBe('rgb(255, 255, 255)')
+    expect(look.color).not.toBe(look.background)
+    expect(look.text).toBe('规则已删除')
+    expect(look.width).toBeGreaterThan(0)
+    expect(look.height).toBeGreaterThan(0)
+    // Shown at the bottom, as asked, not in the middle where .van-popup--center would put it.
+    expect(look.bottom).toBeGreaterThan(667 / 2)
+    await screenshot(page, 'rules-10-toast')
+    await expect.poll(() => rules.count()).toBe(before - 1)
   })
 })
