@@ -3,11 +3,12 @@
 // and a loop are refused with the BFF's sentence; then a sandbox report crosses the threshold and the pump turns on
 // live on the plant's open page, and the rule shows its last firing. A rule may control one of the user's groups:
 // both air conditioners of the group turn on live on the open device list. Deleting a rule says so in a toast that
-// can be read (Vant's popup styles once buried it: an empty white box).
+// can be read after the confirm dialog (the toast shown first on a fresh page: automation-groups-scenes.test.ts).
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
+import { expectReadableToast } from '../support/toast'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
 const BALCONY_PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
@@ -176,28 +177,7 @@ describe('linkage rules in the app', () => {
     await rules.first().locator('[data-rule-delete]').click()
     await page.locator('.van-dialog').waitFor()
     await page.locator('.van-dialog__confirm').click()
-    const toast = page.locator('.van-toast').filter({ hasText: '规则已删除' })
-    await toast.waitFor()
-    const look = await toast.evaluate((element) => {
-      // The toast's own token, resolved the way the browser resolves it on an element of the page.
-      const probe = document.createElement('div')
-      probe.style.background = 'var(--van-toast-background)'
-      document.body.append(probe)
-      const expected = getComputedStyle(probe).backgroundColor
-      probe.remove()
-      const style = getComputedStyle(element)
-      const text = element.querySelector('.van-toast__text') as HTMLElement
-      const box = text.getBoundingClientRect()
-      return { background: style.backgroundColor, expected, color: getComputedStyle(text).color, text: text.innerText, width: box.width, height: box.height, bottom: element.getBoundingClientRect().bottom }
-    })
-    expect(look.background).toBe(look.expected)
-    expect(look.background).not.toBe('rgb(255, 255, 255)')
-    expect(look.color).not.toBe(look.background)
-    expect(look.text).toBe('规则已删除')
-    expect(look.width).toBeGreaterThan(0)
-    expect(look.height).toBeGreaterThan(0)
-    // Shown at the bottom, as asked, not in the middle where .van-popup--center would put it.
-    expect(look.bottom).toBeGreaterThan(667 / 2)
+    await expectReadableToast(page, '规则已删除')
     await screenshot(page, 'rules-10-toast')
     await expect.poll(() => rules.count()).toBe(before - 1)
   })
