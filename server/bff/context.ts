@@ -9,7 +9,7 @@ import { GizwitsAccounts } from './gizwits/gizwits-accounts'
 import { sessionLookup } from './http/authentication'
 import { OpenApiClient } from './gizwits/open-api-client'
 import { UserHub, type RelayOptions } from './relay/user-hub'
-import { sqliteCommandStore, type CommandResults } from './store/command-store'
+import { sqliteCommandStore, type CommandResults, type CommandStore } from './store/command-store'
 import { DatabaseHealth } from './store/database'
 import { sqliteOAuthStateStore, type OAuthStateStore } from './store/oauth-state-store'
 import { sqliteHistoryStore, type HistoryStore } from './store/history-store'
@@ -52,6 +52,8 @@ export interface Context {
   homes: HomeStore
   /** The commands given to each device, for its log: the relay's journal (SQLite or PostgreSQL, the worker's too). */
   commandLog: CommandResults
+  /** The same one journal, as the relay writes it (PostgreSQL when the cluster has it): group and scene commands too. */
+  commands: CommandStore
   /** The request's session, looked up once per request; the signed-in scope refuses requests without one. */
   sessionOf: (request: FastifyRequest) => Promise<Session | null>
   /** Browser-facing WeChat base; in sandbox mode the sandbox on the host the browser used. */
@@ -76,8 +78,9 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const bindingChanges = new BindingChanges(access, bus ? (event) => bus.publish(event) : undefined)
   const counter = redis ? (windowMs: number) => redisAttemptCounter(redis, windowMs) : undefined
   const binding = new BindingGuard(client, accounts, bindingChanges, { productSecrets: config.gizwits.products, labelKey: config.labelKey, limits: options.bindAttemptLimits, counter })
+  const commands = pool ? pgCommandStore(pool) : sqliteCommandStore(db)
   const hub = new UserHub({
-    config, client, accounts, access, bindingChanges, commands: pool ? pgCommandStore(pool) : sqliteCommandStore(db), relay: options.relay, releaseAfterMs: options.releaseAfterMs,
+    config, client, accounts, access, bindingChanges, commands, relay: options.relay, releaseAfterMs: options.releaseAfterMs,
     journalShared: pool !== null,
     announce: bus ? (openid, id, state) => bus.publish({ kind: 'command', openid, id, state }) : undefined,
     onStoreError: (error) => console.warn(`command journal: ${(error as Error).message}`),
@@ -98,7 +101,7 @@ export function createContext(config: Config, db: Database.Database, options: Co
   const wechat = { accessToken, jsapiTicket: new JsapiTicketSource(config.wechat.appId, () => config.wechat.apiBase, accessToken, tokenCache) }
 
   return {
-    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: pool ? pgHistoryStore(pool) : sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), commandLog: pool ? pgCommandStore(pool) : sqliteCommandStore(db), sessionOf: sessionLookup(sessions),
+    cluster, config, users, sessions, oauthStates, storeHealth, client, accounts, access, bindingChanges, binding, hub, wechat, pushes: pool ? pgPushStore(pool) : sqlitePushStore(db), history: pool ? pgHistoryStore(pool) : sqliteHistoryStore(db), homes: pool ? pgHomeStore(pool) : sqliteHomeStore(db), commandLog: commands, commands, sessionOf: sessionLookup(sessions),
     wechatOpenBase: (request) => config.wechat.openBase || `http://${request.hostname.replace(/:\d+$/, '')}:${config.sandboxPort}`,
   }
 }

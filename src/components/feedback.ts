@@ -1,8 +1,20 @@
 // Confirm dialogs and toasts, loaded on first use so the first screen does not carry them (bench/bundle).
 import { i18n } from '@/i18n'
 
+/**
+ * A Vant overlay's styles, in the order the cascade needs: `.van-popup` (background, centring) first, then the
+ * component's own rules of the same weight (`.van-toast`'s dark background, `.van-dialog`'s position), which win
+ * only by coming later in the document. Imported together, the bundler links its shared popup stylesheet AFTER the
+ * component's (a toast showed as an empty white box); awaited in turn, the popup sheet is already in the document
+ * when the component's is added, and the loader does not add a sheet twice.
+ */
+async function overlayStyle(load: () => Promise<unknown>): Promise<void> {
+  await import('vant/es/popup/style')
+  await load()
+}
+
 export async function confirmAction(message: string, options: { title?: string; confirm?: string; danger?: boolean } = {}): Promise<boolean> {
-  const [{ showConfirmDialog }] = await Promise.all([import('vant/es/dialog'), import('vant/es/dialog/style')])
+  const [{ showConfirmDialog }] = await Promise.all([import('vant/es/dialog'), overlayStyle(() => import('vant/es/dialog/style'))])
   const t = i18n.global.t
   try {
     await showConfirmDialog({
@@ -19,7 +31,7 @@ export async function confirmAction(message: string, options: { title?: string; 
 }
 
 export async function toast(message: string): Promise<void> {
-  const [{ showToast }] = await Promise.all([import('vant/es/toast'), import('vant/es/toast/style')])
+  const [{ showToast }] = await Promise.all([import('vant/es/toast'), overlayStyle(() => import('vant/es/toast/style'))])
   showToast({ message, position: 'bottom' })
 }
 

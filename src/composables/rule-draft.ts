@@ -1,12 +1,13 @@
-// A linkage rule as the rules page edits it (conditions joined by and/or, one action with an optional duration) and
-// its translation to and from the seed's shape (input prefixes, condition groups, output steps). Pure: the page
+// A linkage rule as the rules page edits it (conditions joined by and/or, one action — a device, one of the user's
+// single-product groups, or a notice — with an optional duration) and its translation to and from the seed's shape (input prefixes, condition groups, output steps). Pure: the page
 // and the unit tests use it; the words a rule is read out with come from src/i18n/rules.ts.
 import { isWritable, numberSpec, snapNumber } from '@shared/datapoint'
 import type { AttrItem, AttrValue } from '@shared/open-api'
 import type { RuleBody, RuleOperator, RuleStep } from '@shared/rules'
 
 export interface ConditionDraft { did: string; attr: string; opt: RuleOperator; value: AttrValue }
-export interface ActionDraft { kind: 'devctrl' | 'notify'; did: string; attr: string; value: AttrValue; minutes: number; content: string }
+/** `did` is the device of a `devctrl` action; `group` the group of a `groupctrl` one (its product gives `attr`). */
+export interface ActionDraft { kind: 'devctrl' | 'groupctrl' | 'notify'; did: string; group?: string; attr: string; value: AttrValue; minutes: number; content: string }
 export interface RuleDraft { joiner: 'and' | 'or'; conditions: ConditionDraft[]; action: ActionDraft }
 
 /** The datapoints a condition may read: numbers, switches and options (binary is left to the cloud's API). */
@@ -38,8 +39,11 @@ export function valueOfRight(attr: AttrItem, right: string): AttrValue {
   return Number(right)
 }
 
-/** The seed's rule for a draft; `productOf` gives each device's product key. */
-export function toRuleBody(draft: RuleDraft, name: string, productOf: (did: string) => string, attrOf: (did: string, name: string) => AttrItem | undefined): RuleBody {
+/** The seed's rule for a draft; `productOf` gives each device's product key, `groupProductOf` each group's. */
+export function toRuleBody(
+  draft: RuleDraft, name: string, productOf: (did: string) => string, attrOf: (did: string, name: string) => AttrItem | undefined,
+  groupProductOf: (id: string) => string = () => '',
+): RuleBody {
   const main = draft.conditions[0].did
   const prefixes = new Map<string, string>()
   for (const condition of draft.conditions) if (!prefixes.has(condition.did)) prefixes.set(condition.did, `device${prefixes.size + 1}`)
@@ -53,10 +57,12 @@ export function toRuleBody(draft: RuleDraft, name: string, productOf: (did: stri
   if (action.kind === 'notify') steps = [{ type: 'notify', content: action.content.trim() }]
   else {
     const value = action.value as boolean | number | string
-    steps = [{ type: 'devctrl', did: action.did, attrs: { [action.attr]: value } }]
-    if (action.minutes > 0 && typeof value === 'boolean') {
-      steps.push({ type: 'delay', delay: action.minutes * 60 }, { type: 'devctrl', did: action.did, attrs: { [action.attr]: !value } })
-    }
+    const control = (to: boolean | number | string): RuleStep => (action.kind === 'groupctrl'
+      ? { type: 'groupctrl', group_id: action.group ?? '', product_key: groupProductOf(action.group ?? ''), attrs: { [action.attr]: to } }
+      : { type: 'devctrl', did: action.did, attrs: { [action.attr]: to } })
+    steps = [control(value)]
+    // "5 分钟" of a switch: on, wait, off again — for a group as for one device.
+    if (action.minutes > 0 && typeof value === 'boolean') steps.push({ type: 'delay', delay: action.minutes * 60 }, control(!value))
   }
   return {
     name: name.slice(0, 32),

@@ -1,7 +1,9 @@
 // The rules page's data: the user's linkage rules, the last firing of each, the datapoints rules may use
 // (`rules/params`, narrowed to what the product definitions say), saving, switching and deleting; and each rule read
 // out as a sentence in the user's language, with display values and units ("当 阳台绿萝 的 土壤湿度 < 30% 时，
-// 打开 水泵 5 分钟"). The page goes through here, never the API module.
+// 打开 水泵 5 分钟"). A rule may also control one of the user's single-product groups, taken from the groups' store
+// of the 自动化 tab (stores/automation.ts), with the values of the group's product. The page goes through here,
+// never the API module.
 import { computed, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { formatNumber } from '@shared/datapoint'
@@ -10,12 +12,14 @@ import type { Rule, RuleBody, RuleLog, RuleParams, RuleStep } from '@shared/rule
 import { createRule, deleteRule, fetchRuleLogs, fetchRuleParams, fetchRules, updateRule } from '@/api/rules'
 import { failureText } from '@/components/feedback'
 import { usePresentation } from '@/presentation/use-presentation'
+import { useAutomationStore } from '@/stores/automation'
 import { useDevicesStore } from '@/stores/devices'
-import { OP_KEY, valueOfRight } from './rule-draft'
+import { OP_KEY, settable, valueOfRight } from './rule-draft'
 
 export function useRules() {
   const { t } = useI18n()
   const devices = useDevicesStore()
+  const automation = useAutomationStore()
   const presentation = usePresentation()
   const rules = ref<Rule[]>([])
   const lastLog = ref<Record<number, RuleLog>>({})
@@ -27,21 +31,32 @@ export function useRules() {
   const usable = computed(() => devices.list.filter((device) => device.role !== 'guest'))
   const hasGuestDevices = computed(() => devices.list.some((device) => device.role === 'guest'))
 
-  /** A device's datapoints that rules/params lists for its product, as the definition describes them. */
+  /** A product's datapoints that rules/params lists for it, as the definition describes them. */
+  const attrsOfProduct = (productKey: string): AttrItem[] => {
+    const allowed = new Set((params.value[productKey] ?? []).map((param) => param.name))
+    return devices.attrsOf(productKey).filter((attr) => allowed.has(attr.name))
+  }
+  /** A device's datapoints that rules/params lists for its product. */
   const attrsFor = (did: string): AttrItem[] => {
     const device = devices.byDid(did)
-    if (!device) return []
-    const allowed = new Set((params.value[device.product_key] ?? []).map((param) => param.name))
-    return devices.attrsOf(device.product_key).filter((attr) => allowed.has(attr.name))
+    return device ? attrsOfProduct(device.product_key) : []
   }
   const attrOf = (did: string, name: string) => devices.attrOf(did, name)
   const productOf = (did: string) => devices.byDid(did)?.product_key ?? ''
+
+  /** Groups a rule may control: one product's (a mixed group cannot be controlled) with something rules may set. */
+  const groups = computed(() => automation.groups.filter((group) => group.product_key && attrsOfProduct(group.product_key).some(settable)))
+  const groupProductOf = (id: string) => automation.group(id)?.product_key ?? ''
+  const groupAttrsFor = (id: string): AttrItem[] => attrsOfProduct(groupProductOf(id))
+  const groupAttrOf = (id: string, name: string) => devices.attrsOf(groupProductOf(id)).find((attr) => attr.name === name)
+  const groupName = (id: string) => automation.group(id)?.group_name ?? id
 
   async function reload(): Promise<void> {
     try {
       await devices.load()
       const keys = [...new Set(usable.value.map((device) => device.product_key))]
-      const [list, logs, found] = await Promise.all([fetchRules(), fetchRuleLogs(), keys.length ? fetchRuleParams(keys) : Promise.resolve({})])
+      // The groups come with the rules; a failure there only leaves the group action out (the store keeps it).
+      const [list, logs, found] = await Promise.all([fetchRules(), fetchRuleLogs(), keys.length ? fetchRuleParams(keys) : Promise.resolve({}), automation.load()])
       rules.value = list.rules
       params.value = found
       const latest: Record<number, RuleLog> = {}
@@ -71,19 +86,31 @@ export function useRules() {
 
   // ---- reading a rule out ----
 
-  const valueText = (did: string, attr: AttrItem, value: AttrValue): string => {
+  const valueIn = (productKey: string, attr: AttrItem, value: AttrValue): string => {
     if (attr.data_type === 'bool') return value === true ? t('rules.yes') : t('rules.no')
-    if (attr.data_type === 'enum') return presentation(productOf(did)).option(attr, String(value))
+    if (attr.data_type === 'enum') return presentation(productKey).option(attr, String(value))
     return typeof value === 'number' ? `${formatNumber(attr, value)}${attr.unit ?? ''}` : String(value)
   }
+  const valueText = (did: string, attr: AttrItem, value: AttrValue): string => valueIn(productOf(did), attr, value)
   const label = (did: string, attr: AttrItem) => presentation(productOf(did)).label(attr)
+  const groupLabel = (id: string, attr: AttrItem) => presentation(groupProductOf(id)).label(attr)
+  const groupValueText = (id: string, attr: AttrItem, value: AttrValue) => valueIn(groupProductOf(id), attr, value)
   const target = (did: string, attr: AttrItem, main: string) => (did === main ? label(did, attr) : t('rules.sentence.targetOn', { device: devices.nameOf(did), attr: label(did, attr) }))
   const duration = (seconds: number) => (seconds % 60 === 0 ? t('rules.sentence.minutes', { n: seconds / 60 }) : t('rules.sentence.seconds', { n: seconds }))
 
   const stepText = (step: RuleStep, main: string): string => {
     if (step.type === 'delay') return t('rules.sentence.wait', { duration: duration(step.delay) })
     if (step.type === 'notify') return t('rules.sentence.notify', { content: step.content })
-    if (step.type === 'groupctrl') return t('rules.sentence.group', { id: step.group_id })
+    if (step.type === 'groupctrl') {
+      const group = t('rules.sentence.group', { name: groupName(step.group_id) })
+      return Object.entries(step.attrs).map(([name, value]) => {
+        const attr = devices.attrsOf(step.product_key).find((candidate) => candidate.name === name)
+        if (!attr) return group
+        const where = t('rules.sentence.targetOn', { device: group, attr: presentation(step.product_key).label(attr) })
+        if (attr.data_type === 'bool') return t('rules.sentence.turn', { verb: value === true ? t('rules.on') : t('rules.off'), target: where })
+        return t('rules.sentence.set', { target: where, value: valueIn(step.product_key, attr, value) })
+      }).join('，')
+    }
     return Object.entries(step.attrs).map(([name, value]) => {
       const attr = attrOf(step.did, name)
       if (!attr) return name
@@ -95,7 +122,9 @@ export function useRules() {
   /** "打开 水泵 5 分钟" for on → wait → off of one switch; otherwise each step in order. */
   const groupText = (steps: RuleStep[], main: string): string => {
     const [first, wait, back] = steps
-    if (steps.length === 3 && first.type === 'devctrl' && wait.type === 'delay' && back.type === 'devctrl' && first.did === back.did) {
+    const targetOf = (step: RuleStep | undefined) => (step?.type === 'devctrl' ? `device:${step.did}` : step?.type === 'groupctrl' ? `group:${step.group_id}` : null)
+    if (steps.length === 3 && wait.type === 'delay' && targetOf(first) !== null && targetOf(first) === targetOf(back)
+      && (first.type === 'devctrl' || first.type === 'groupctrl') && (back.type === 'devctrl' || back.type === 'groupctrl')) {
       const [[name, value]] = Object.entries(first.attrs)
       if (Object.keys(first.attrs).length === 1 && back.attrs[name] === !value) {
         return t('rules.sentence.forDuration', { action: stepText(first, main), duration: duration(wait.delay) })
@@ -116,5 +145,8 @@ export function useRules() {
     return t('rules.sentence.when', { conditions: conditionText, actions: rule.output.map((group) => groupText(group, rule.did)).join(t('rules.sentence.also')) })
   }
 
-  return { rules, lastLog, params, problem, loaded, usable, hasGuestDevices, attrsFor, attrOf, productOf, reload, save, setEnabled, remove, sentence, valueText, label }
+  return {
+    rules, lastLog, params, problem, loaded, usable, hasGuestDevices, attrsFor, attrOf, productOf, reload, save, setEnabled, remove, sentence, valueText, label,
+    groups, groupProductOf, groupAttrsFor, groupAttrOf, groupLabel, groupValueText,
+  }
 }

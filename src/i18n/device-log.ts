@@ -11,7 +11,7 @@ export const deviceLogMessages = {
     someone: '其他用户',
     command: '{who}通过{source}：{values}',
     report: '设备上报：{values}',
-    source: { page: '设备页', group: '群组', scene: '场景', schedule: '定时', rule: '联动', chat: '公众号' },
+    source: { page: '设备页', group: '分组', scene: '场景', schedule: '定时', rule: '联动', chat: '公众号' },
     state: { queued: '排队中', sent: '已发送', confirmed: '已执行', expired: '没有发出', failed: '没有执行' },
     reason: { no_report: '设备没有回应', not_sent: '连接中断', refused: '被拒绝', device_offline: '设备离线' },
   },

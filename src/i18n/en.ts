@@ -14,6 +14,7 @@ const en: Messages<typeof zhCN> = {
   list: {
     empty: 'No devices yet',
     emptyHint: 'Scan the QR code on a device, or set up a new device\'s Wi-Fi, and it will show up here.',
+    groupNew: 'Group devices of one kind to control them in one tap',
     pullToRefresh: 'Pull to refresh',
     loosing: 'Release to refresh',
     refreshing: 'Refreshing…',

@@ -10,6 +10,7 @@ export default {
   list: {
     empty: '还没有设备',
     emptyHint: '扫描设备上的二维码，或给新设备配网，设备就会出现在这里。',
+    groupNew: '把同款设备编成一组，一键控制',
     pullToRefresh: '下拉刷新',
     loosing: '释放刷新',
     refreshing: '正在刷新…',

@@ -1,11 +1,13 @@
 // Groups and scenes in a real browser at a phone's size: the 自动化 tab's empty states, a group made from the
-// device list and controlled with one tap (one device confirmed, the offline one said so), a scene built in the
-// editor and run with its steps shown as they happen while the device changes live on its own page.
+// device list (its toast readable when it is the page's first overlay) and controlled with one tap (one device
+// confirmed, the offline one said so), a scene built in the editor and run with its steps shown as they happen
+// while the device changes live on its own page.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { DevdataLatest } from '@shared/open-api'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
+import { expectReadableToast } from '../support/toast'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
 const LIVING_ROOM_AC = 'gKufzxZwYeyd3Skbsb6mza'
@@ -49,7 +51,17 @@ describe('the 自动化 tab', () => {
   })
 
   test('should make a group from the device list, control it with one tap and show each device\'s outcome', async () => {
-    await page.locator('[data-group-new]').click()
+    // The device list offers it (the user has two devices of one product); the 自动化 tab has its own entry too.
+    expect(await page.locator('[data-group-new]').count()).toBe(1)
+    await page.locator('[data-tab="devices"]').click()
+    await page.locator('[data-list-group-new]').click()
+    await page.waitForURL(`${stack.bffUrl}/automation/groups/new`)
+    // No name yet: a toast says so. Loaded afresh (as from a link), so no earlier page has brought Vant's popup sheet
+    // first: the toast must still be dark with its words showing, not an empty white box.
+    await page.reload()
+    await page.locator('[data-group-create]').click()
+    await expectReadableToast(page, '请填写名称')
+    await screenshot(page, 'automation-02a-toast-first')
     await page.locator('[data-group-name]').fill('阳台和书房的花')
     await page.locator(`[data-pick="${BALCONY_PLANT}"]`).click()
     await page.locator(`[data-pick="${STUDY_PLANT_OFFLINE}"]`).click()

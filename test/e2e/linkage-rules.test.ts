@@ -1,11 +1,14 @@
 // Linkage rules in a real browser at a phone's size: the empty state teaches with an example from the user's own
 // devices; a rule built with the pickers reads "当 阳台绿萝 的 土壤湿度 < 30% 时，打开 水泵 5 分钟"; an invalid value
 // and a loop are refused with the BFF's sentence; then a sandbox report crosses the threshold and the pump turns on
-// live on the plant's open page, and the rule shows its last firing.
+// live on the plant's open page, and the rule shows its last firing. A rule may control one of the user's groups:
+// both air conditioners of the group turn on live on the open device list. Deleting a rule says so in a toast that
+// can be read after the confirm dialog (the toast shown first on a fresh page: automation-groups-scenes.test.ts).
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
+import { expectReadableToast } from '../support/toast'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
 const BALCONY_PLANT = 'Pl7aNtWt3rR9sKx2Vb5QzH'
@@ -125,5 +128,57 @@ describe('linkage rules in the app', () => {
     const rule = page.locator('[data-rule]').filter({ hasText: SENTENCE })
     await expect.poll(() => rule.locator('[data-last-fired]').textContent()).toMatch(/^上次触发 \d\d-\d\d \d\d:\d\d · 执行中$/)
     await screenshot(page, 'rules-07-last-fired')
+  })
+
+  test('a rule controlling a group: the crossing turns both of the group\'s air conditioners on, live on the open list', async () => {
+    const created = await page.evaluate(async () => {
+      const response = await fetch('/api/app/group', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ group_name: '两台空调', product_key: '4214bf2d79694a259232431b6f2ef46b' }) })
+      return (await response.json()) as { id: string }
+    })
+    const added = await page.evaluate(async ([id, dids]) => (await fetch(`/api/app/group/${id}/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dids }) })).status, [created.id, [LIVING_ROOM_AC, BEDROOM_AC]] as const)
+    expect(added).toBe(201)
+    await report(LIVING_ROOM_AC, { switch: false })
+    await report(BEDROOM_AC, { switch: false })
+    await report(BALCONY_PLANT, { soil_humidity: 50 })
+
+    await page.goto(`${stack.bffUrl}/automation/rules`)
+    await page.getByText('新建规则').first().click()
+    await page.locator('[data-rule-editor]').waitFor()
+    await picker('[data-condition="0"]', 'device').selectOption(BALCONY_PLANT)
+    await picker('[data-condition="0"]', 'attr').selectOption('soil_humidity')
+    await picker('[data-condition="0"]', 'opt').selectOption('<')
+    await picker('[data-condition="0"]', 'value').fill('30')
+    await page.locator('[data-field="kind"]').selectOption('groupctrl')
+    await picker('[data-action-control]', 'action-group').selectOption(created.id)
+    await picker('[data-action-control]', 'action-attr').selectOption('switch')
+    await picker('[data-action-control]', 'action-value').selectOption({ label: '打开' })
+    const sentence = '当 阳台绿萝 的 土壤湿度 < 30% 时，打开 分组“两台空调” 的 开关'
+    await expect.poll(() => page.locator('[data-rule-preview]').textContent()).toBe(sentence)
+    await settledScreenshot('rules-08-group-action')
+    await page.locator('[data-rule-save]').click()
+    await page.locator('[data-rule]').filter({ hasText: sentence }).waitFor()
+
+    // The device list, open in another tab of the same phone, shows both air conditioners off, then on.
+    const list = await context.newPage()
+    await list.goto(`${stack.bffUrl}/`)
+    const power = (did: string) => list.locator(`[data-did="${did}"] [data-power]`)
+    for (const did of [LIVING_ROOM_AC, BEDROOM_AC]) await expect.poll(() => power(did).getAttribute('aria-checked')).toBe('false')
+    await report(BALCONY_PLANT, { soil_humidity: 22 })
+    for (const did of [LIVING_ROOM_AC, BEDROOM_AC]) await expect.poll(() => power(did).getAttribute('aria-checked'), { timeout: 10_000 }).toBe('true')
+    await screenshot(list, 'rules-09-group-on-live')
+    await list.close()
+  })
+
+  test('deleting a rule is confirmed, and its toast is readable: dark, with its words showing', async () => {
+    await page.goto(`${stack.bffUrl}/automation/rules`)
+    const rules = page.locator('[data-rule]')
+    await rules.first().waitFor()
+    const before = await rules.count()
+    await rules.first().locator('[data-rule-delete]').click()
+    await page.locator('.van-dialog').waitFor()
+    await page.locator('.van-dialog__confirm').click()
+    await expectReadableToast(page, '规则已删除')
+    await screenshot(page, 'rules-10-toast')
+    await expect.poll(() => rules.count()).toBe(before - 1)
   })
 })

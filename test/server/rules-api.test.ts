@@ -102,6 +102,35 @@ describe('rules through the BFF', () => {
     await owner(`/api/app/rules/${(await json<{ rule_id: number }>(first)).rule_id}`, { method: 'DELETE' })
   })
 
+  test('a group step names one of the user\'s own groups, of the product it says, with values its product allows', async () => {
+    const { id } = await json<{ id: string }>(await owner('/api/app/group', { method: 'POST', json: { group_name: '两台空调', product_key: AC_PRODUCT } }))
+    expect((await owner(`/api/app/group/${id}/devices`, { method: 'POST', json: { dids: [LIVING_ROOM_AC, BEDROOM_AC] } })).status).toBe(201)
+    const groupStep = (attrs: Record<string, boolean | number | string>, productKey = AC_PRODUCT) => waterRule({ output: [[{ type: 'groupctrl', group_id: id, product_key: productKey, attrs }]] })
+    const saved = await owner('/api/app/rules', { method: 'POST', json: groupStep({ switch: true }) })
+    expect(saved.status).toBe(201)
+    const refusals: Array<[RuleBody, number, string]> = [
+      [groupStep({ set_temp: 16.5 }), 400, '“设定温度”必须是 16°C 起每 1°C 一档'],
+      [groupStep({ switch: true }, PLANT_PRODUCT), 400, '规则里分组的产品和分组本身的不一致'],
+      [waterRule({ output: [[{ type: 'groupctrl', group_id: 'nosuchgroup', product_key: AC_PRODUCT, attrs: { switch: true } }]] }), 404, '找不到这个分组，它可能已被删除'],
+    ]
+    for (const [rule, status, message] of refusals) {
+      const refused = await owner('/api/app/rules', { method: 'POST', json: rule })
+      expect(refused.status, message).toBe(status)
+      expect((await body(refused)).message).toBe(message)
+    }
+    // Another user naming this group in a rule on her own device: not found, before anything reaches the cloud.
+    const theirs: RuleBody = {
+      name: '借用分组', product_key: AC_PRODUCT, did: SECOND_USERS_AC, event: 'data', input: [{ did: SECOND_USERS_AC, prefix: 'a', product_key: AC_PRODUCT }],
+      condition: [[{ left: 'a.switch', opt: '==', right: '1' }]], output: [[{ type: 'groupctrl', group_id: id, product_key: AC_PRODUCT, attrs: { switch: true } }]],
+    }
+    const borrowed = await guest('/api/app/rules', { method: 'POST', json: theirs, headers: { 'accept-language': 'en' } })
+    expect(borrowed.status).toBe(404)
+    expect((await body(borrowed)).message).toBe('This group does not exist; it may have been deleted')
+    expect(await rulesOf(guest)).toEqual([])
+    await owner(`/api/app/rules/${(await json<{ rule_id: number }>(saved)).rule_id}`, { method: 'DELETE' })
+    await owner(`/api/app/group/${id}`, { method: 'DELETE' })
+  })
+
   test('a guest may not use a shared device in a rule, nor change or delete a rule that uses it (403)', async () => {
     const shared = await json<SharingCreated>(await owner('/api/app/sharing', { method: 'POST', json: { type: 1, did: LIVING_ROOM_AC } }))
     expect((await guest(`/api/app/sharing/code/${shared.qr_content!.split('code=')[1]}`, { method: 'POST' })).status).toBe(201)

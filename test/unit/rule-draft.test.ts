@@ -43,6 +43,31 @@ describe('toRuleBody', () => {
     ])
     expect(body.output).toEqual([[{ type: 'notify', content: '看看花' }]])
   })
+  test('a group action controls the group by id with its product\'s key, and "5 分钟" switches the group back off', () => {
+    const GROUP = '65a1b2c3d4e5f60718293a4b'
+    const body = toRuleBody({
+      joiner: 'and',
+      conditions: [{ did: PLANT, attr: 'soil_humidity', opt: '<', value: 30 }],
+      action: { kind: 'groupctrl', did: '', group: GROUP, attr: 'switch', value: true, minutes: 5, content: '' },
+    }, '开空调们', productOf, attrOf, (id) => (id === GROUP ? acJson.product_key : ''))
+    // The rule's trigger stays the plant: a group is no input of the rule.
+    expect(body.did).toBe(PLANT)
+    expect(body.input).toEqual([{ did: PLANT, prefix: 'device1', product_key: plantJson.product_key }])
+    expect(body.output).toEqual([[
+      { type: 'groupctrl', group_id: GROUP, product_key: acJson.product_key, attrs: { switch: true } },
+      { type: 'delay', delay: 300 },
+      { type: 'groupctrl', group_id: GROUP, product_key: acJson.product_key, attrs: { switch: false } },
+    ]])
+  })
+
+  test('a group action setting an option is one step, whatever the duration', () => {
+    const body = toRuleBody({
+      joiner: 'and',
+      conditions: [{ did: PLANT, attr: 'soil_humidity', opt: '<', value: 30 }],
+      action: { kind: 'groupctrl', did: '', group: 'g1', attr: 'mode', value: '制冷', minutes: 5, content: '' },
+    }, 'x', productOf, attrOf, () => acJson.product_key)
+    expect(body.output).toEqual([[{ type: 'groupctrl', group_id: 'g1', product_key: acJson.product_key, attrs: { mode: '制冷' } }]])
+  })
 })
 
 describe('exampleDraft', () => {

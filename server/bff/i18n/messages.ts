@@ -106,6 +106,7 @@ const zhCN = {
   schedule_needs_days: '每月定时至少要选一天',
   schedule_in_past: '这个时间已经过去了，请选一个以后的时间',
   schedule_dates_reversed: '结束日期不能早于开始日期',
+  rule_group_product: '规则里分组的产品和分组本身的不一致',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -214,6 +215,7 @@ const en: Record<MessageKey, string> = {
   schedule_needs_days: 'Pick at least one day of the month',
   schedule_in_past: 'That time has already passed; pick a later one',
   schedule_dates_reversed: 'The end date cannot be before the start date',
+  rule_group_product: 'The rule gives a product that is not the group\'s own',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

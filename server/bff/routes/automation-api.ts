@@ -3,7 +3,9 @@
 // holds as a guest (or a normal user) cannot be put in a group or a scene, nor a scene touching one changed or
 // deleted, though such a scene may still be run; every value of a group control or a scene step is checked against
 // the product's datapoint definition exactly as a single control is (gizwits/datapoint-check.ts), so a bad scene is
-// refused when it is saved, not when it runs.
+// refused when it is saved, not when it runs. Each device's command of a group control, and each device's step of
+// a scene run (when its status is read), goes to the command journal with its path and outcome
+// (relay/command-paths.ts), so it shows in the device's log.
 import { Type, type Static } from 'typebox'
 import {
   CLOUD_ID_PATTERN, EmptyObject, SCENE_MAX_DELAY_S, SCENE_MAX_TASKS, Group, GroupControlResult, GroupCreateBody, GroupDevice, GroupDevicesResult, GroupDidsBody, GroupRenameBody,
@@ -15,6 +17,7 @@ import { AutomationClient, type SceneTaskWire } from '../gizwits/automation-clie
 import { assertWritable } from '../gizwits/datapoint-check'
 import { GizwitsApiError } from '../gizwits/open-api-client'
 import { fromSceneWire, toSceneWire } from '../gizwits/scene-wire'
+import { CommandPaths } from '../relay/command-paths'
 import { errorResponses, PageAttrs, type RouteScope } from './route-schemas'
 
 const errors = errorResponses
@@ -30,9 +33,6 @@ const SceneBody = Type.Object({
 /** Seed 003's roles that may set up automation on a device: its owner, or the first binder of a product without sharing. */
 const MAY_AUTOMATE: ReadonlySet<string> = new Set(['owner', 'special'])
 
-/** Through which path a command left: the command owner's "who sent it and how" takes this once it has one. */
-export type CommandPath = 'group' | 'scene'
-
 /** The cloud's own not-found answers for groups and scenes, as the user's readable 404. */
 const CLOUD_NOT_FOUND: Record<number, 'group_not_found' | 'scene_not_found'> = {
   9230: 'group_not_found',
@@ -43,6 +43,7 @@ const CLOUD_NOT_FOUND: Record<number, 'group_not_found' | 'scene_not_found'> = {
 export async function automationRoutes(app: RouteScope, context: Context): Promise<void> {
   const { access, accounts } = context
   const cloud = new AutomationClient(context.client)
+  const journal = new CommandPaths(context.commands, (error) => console.warn(`command journal: ${(error as Error).message}`))
 
   /** Calls the cloud with the user's token; a group or scene that is not (or not the user's) becomes a readable 404. */
   const withToken = async <T>(openid: string, call: (token: string) => Promise<T>): Promise<T> => {
@@ -72,8 +73,6 @@ export async function automationRoutes(app: RouteScope, context: Context): Promi
     assertWritable(attrs, values, 'hex')
     return attrs
   }
-
-  const logCommand = (path: CommandPath, request: { log: { info: (o: object, m: string) => void } }, fields: object) => request.log.info({ via: path, ...fields }, 'automation command')
 
   // ---- groups ----
 
@@ -107,9 +106,8 @@ export async function automationRoutes(app: RouteScope, context: Context): Promi
     const { openid } = request
     const { id } = request.params
     await checkGroupValues(openid, id, request.body.attrs)
-    const outcomes = await withToken(openid, (token) => cloud.controlGroup(token, id, request.body.attrs))
-    logCommand('group', request, { group: id, dids: outcomes.map((outcome) => outcome.did) })
-    return outcomes
+    const members = await withToken(openid, (token) => cloud.groupDevices(token, id))
+    return journal.group(openid, members.map((member) => member.did), request.body.attrs, () => withToken(openid, (token) => cloud.controlGroup(token, id, request.body.attrs)))
   })
 
   // ---- scenes ----
@@ -171,14 +169,24 @@ export async function automationRoutes(app: RouteScope, context: Context): Promi
     return withToken(request.openid, (token) => cloud.deleteScene(token, request.params.id))
   })
 
-  app.post('/api/app/scene/:id/task', { schema: { params: Id, response: { 200: EmptyObject, ...errors } } }, async (request) => {
-    const result = await withToken(request.openid, (token) => cloud.runScene(token, request.params.id))
-    logCommand('scene', request, { scene: request.params.id })
-    return result
-  })
+  app.post('/api/app/scene/:id/task', { schema: { params: Id, response: { 200: EmptyObject, ...errors } } }, async (request) =>
+    withToken(request.openid, (token) => cloud.runScene(token, request.params.id)))
 
-  app.get('/api/app/scene/:id/task', { schema: { params: Id, response: { 200: SceneTaskStatus, ...errors } } }, async (request) =>
-    withToken(request.openid, (token) => cloud.sceneStatus(token, request.params.id)))
+  // The cloud runs the scene; its steps reach the journal as the page reads them here (each once).
+  app.get('/api/app/scene/:id/task', { schema: { params: Id, response: { 200: SceneTaskStatus, ...errors } } }, async (request) => {
+    const { openid } = request
+    const { id } = request.params
+    const status = await withToken(openid, (token) => cloud.sceneStatus(token, id))
+    if (status.run) {
+      let tasks: Scene['tasks'] | null = null
+      await journal.sceneRun(openid, id, status.run, async (index) => {
+        tasks ??= (await withToken(openid, (token) => cloud.scenes(token))).find((scene) => scene.id === id)?.tasks ?? []
+        const task = tasks[index]
+        return task?.attrs && task.product_key ? fromSceneWire((await access.product(task.product_key)).attrs, task.attrs) : {}
+      })
+    }
+    return status
+  })
 
   app.get('/api/app/scene/:id/task/history', { schema: { params: Id, querystring: HistoryQuery, response: { 200: SceneRunHistory, ...errors } } }, async (request) =>
     withToken(request.openid, (token) => cloud.sceneHistory(token, request.params.id, request.query.limit ?? 10)))

@@ -1,13 +1,15 @@
 // Linkage rules (seed 003 设备联动) relayed under /api/app with Gizwits' paths and shapes. The cloud stores and runs
 // them; we check first what the cloud would only find out later or not at all: every device the rule names is the
-// user's and not one shared with them as a guest, every control inside it passes the same datapoint check as a
+// user's and not one shared with them as a guest, every group it controls is one of the user's groups (asked of the
+// cloud's group list, as the group routes do) of the product the step names, every control inside it passes the same datapoint check as a
 // single control (gizwits/datapoint-check.ts), and its conditions compare what can be compared. A bad rule is
 // refused when it is saved, not when it fires.
 import { Type } from 'typebox'
-import type { AttrItem, BoundDevice } from '@shared/open-api'
+import { GizwitsErrorCode, type AttrItem, type BoundDevice } from '@shared/open-api'
 import { RuleBody, RuleErrorCode, RuleIdResult, RuleList, RuleLogList, RuleLogsQuery, RuleParams, RulesQuery, type Rule } from '@shared/rules'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
+import { AutomationClient } from '../gizwits/automation-client'
 import { assertWritable } from '../gizwits/datapoint-check'
 import { GizwitsApiError } from '../gizwits/open-api-client'
 import { RulesClient } from '../gizwits/rules-client'
@@ -23,6 +25,7 @@ const devicesOf = (rule: Pick<RuleBody, 'did' | 'input' | 'output'>): string[] =
 export async function rulesRoutes(app: RouteScope, context: Context): Promise<void> {
   const { access, accounts } = context
   const rules = new RulesClient(context.client)
+  const groups = new AutomationClient(context.client)
 
   const nameOf = (device: BoundDevice) => device.dev_alias || device.product_name || device.did
   const refuseGuest = (device: BoundDevice) => {
@@ -59,9 +62,16 @@ export async function rulesRoutes(app: RouteScope, context: Context): Promise<vo
             : Number.isFinite(Number(condition.right)) && condition.right.trim() !== ''
       if (!valid) throw new ApiError(400, 'rule_condition', 'rule_condition_value', { name: label })
     }
+    // The user's groups, asked once for the rule: a group of someone else's is "not found", as on the group routes.
+    let mine: Map<string, string> | null = null
     for (const step of body.output.flat()) {
       if (step.type === 'devctrl') assertWritable(await attrsOf(bound.get(step.did)!.product_key), step.attrs, 'hex')
       if (step.type === 'groupctrl') {
+        mine ??= new Map((await accounts.withToken(openid, (token) => groups.groups(token))).map((group) => [group.id, group.product_key]))
+        if (!mine.has(step.group_id)) throw new ApiError(404, 'group_not_found', 'group_not_found')
+        // The values are judged by the group's own product, not by whatever product the step claims.
+        if (!mine.get(step.group_id)) throw new ApiError(400, GizwitsErrorCode.FORM_INVALID, 'group_mixed_products')
+        if (mine.get(step.group_id) !== step.product_key) throw new ApiError(400, 'rule_product_mismatch', 'rule_group_product')
         if (!(await access.mayReadProduct(openid, step.product_key))) throw new ApiError(404, 'product_not_allowed', 'product_not_allowed')
         assertWritable(await attrsOf(step.product_key), step.attrs, 'hex')
       }

@@ -13,8 +13,12 @@ export type StoredCommandState = Exclude<CommandOutcome, 'unknown'>
 
 export interface StoredCommand { id: string; did: string; state: StoredCommandState; createdAt: number }
 
-/** What the caller says of a new command: the path it came by and the values it asks for. */
-export interface CommandOrigin { source: CommandSource; attrs: Attrs }
+/**
+ * What the caller says of a new command: the path it came by and the values it asks for. `tellResult`: whether its
+ * result is told as a notice, by default as its path says (tellsResultFromStart); false when the page that asked
+ * shows the result itself (a group control's outcomes, a scene's steps).
+ */
+export interface CommandOrigin { source: CommandSource; attrs: Attrs; tellResult?: boolean }
 
 /** How long a command's outcome can be asked about. */
 export const COMMAND_TTL_MS = 24 * 3600 * 1000
@@ -100,7 +104,7 @@ export function sqliteCommandStore(db: Database.Database): SqliteCommandStore {
   return {
     begin: (openid, id, did, origin) => {
       const now = Date.now()
-      const created = insert.run(openid, id, did, now, now, origin.source, JSON.stringify(origin.attrs), tellsResultFromStart(origin.source) ? 1 : 0).changes === 1
+      const created = insert.run(openid, id, did, now, now, origin.source, JSON.stringify(origin.attrs), (origin.tellResult ?? tellsResultFromStart(origin.source)) ? 1 : 0).changes === 1
       return { created, command: get(openid, id)! }
     },
     setState: (openid, id, state, reason) => void update.run(state, Date.now(), reason ?? null, openid, id),

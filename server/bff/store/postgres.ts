@@ -157,7 +157,7 @@ export function pgCommandStore(pool: pg.Pool): CommandStore & CommandResults {
     begin: async (openid, id, did, origin) => {
       const now = Date.now()
       const inserted = await pool.query("INSERT INTO relay_commands (openid, id, did, state, created_at, updated_at, source, attrs, tell_result) VALUES ($1, $2, $3, 'queued', $4, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        [openid, id, did, now, origin.source, JSON.stringify(origin.attrs), tellsResultFromStart(origin.source) ? 1 : 0])
+        [openid, id, did, now, origin.source, JSON.stringify(origin.attrs), (origin.tellResult ?? tellsResultFromStart(origin.source)) ? 1 : 0])
       return { created: inserted.rowCount === 1, command: (await get(openid, id))! }
     },
     setState: async (openid, id, state, reason) => {
