@@ -17,6 +17,7 @@ export const SEED_USERS: SeedUser[] = [
       { did: 'Pl7aNtWt3rR9sKx2Vb5QzH', role: 'owner', dev_alias: '阳台绿萝' },
       { did: 'Pl8bOuXu4sS0tLy3Wc6RaJ', role: 'owner', dev_alias: '书房多肉' },
       { did: 'Pt9cPvYv5tT1uMz4Xd7SbK', role: 'special', dev_alias: '旺财的小屋' },
+      { did: 'Gw5hUbRb1yY7zSe0Ci3XgP', role: 'owner', dev_alias: '客厅网关' },
     ],
   },
   {
@@ -26,3 +27,6 @@ export const SEED_USERS: SeedUser[] = [
   },
   { openid: 'oDemo_LaoWang_9kL4mV6xZ0oP', nickname: '老王', bindings: [] },
 ]
+
+/** Sub-devices already paired with a demo gateway on an empty store (the door sensors stay on the shelf, to pair). */
+export const SEED_SUB_DEVICES: Array<{ did: string; gw_did: string; dev_alias: string }> = [{ did: 'Mp1cMfNf5cC1dWi4Gm7BkT', gw_did: 'Gw5hUbRb1yY7zSe0Ci3XgP', dev_alias: '电水壶插座' }]

@@ -2,6 +2,7 @@
 import { openSandboxStore } from './database'
 import { BindingStore } from './bindings'
 import { DeviceStore } from './devices'
+import { GatewayStore } from './gateways'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -10,6 +11,7 @@ export interface SandboxStores {
   users: UserStore
   bindings: BindingStore
   devices: DeviceStore
+  gateways: GatewayStore
   sharings: SharingStore
   wechat: WechatStore
   close: () => void
@@ -22,6 +24,7 @@ export function openStores(file: string): SandboxStores {
     users: new UserStore(db),
     bindings: new BindingStore(db),
     devices: new DeviceStore(db),
+    gateways: new GatewayStore(db),
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
     close: () => db.close(),

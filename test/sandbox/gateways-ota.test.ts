@@ -1,0 +1,149 @@
+// Gateways and firmware in the sandbox, over its real HTTP API: the pairing window opens through the Open API and
+// closes by itself (moved past its time with the sandbox clock), a sub-device joins only while it is open and is
+// bound to the gateway's users as `sub_dev` with `gw_did`, goes offline with its gateway, and is removed; SNoti's
+// events are covered in snoti.test.ts' style by the events the World announces. Firmware: a published version is
+// offered, an upgrade runs download → install → reboot → done, fails with a reason, or fails when the device
+// drops offline mid-way; a guest may look but not upgrade.
+import { afterEach, describe, expect, test } from 'vitest'
+import type { BoundDevice, UserToken } from '@shared/open-api'
+import { DEMO_GIZWITS_APP_ID } from '../../server/sandbox/demo-defaults'
+import type { Sandbox } from '../../server/sandbox/sandbox'
+import { FIRST_USER, SECOND_USER, json, startTestSandbox } from '../support/backend'
+
+const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
+const SENSOR = 'Ds1aKdLd3aA9bUg2Ek5ZiR'
+const PLUG = 'Mp1cMfNf5cC1dWi4Gm7BkT'
+const HUB_PRODUCT = '3a7c9e1f5b2d4c6e8a0b1c2d3e4f5061'
+
+let sandbox: Sandbox | undefined
+afterEach(async () => {
+  await sandbox?.close()
+  sandbox = undefined
+})
+
+async function login(phoneId: string): Promise<string> {
+  const response = await fetch(`${sandbox!.url}/app/users`, { method: 'POST', headers: { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'content-type': 'application/json' }, body: JSON.stringify({ phone_id: phoneId }) })
+  return (await json<UserToken>(response)).token
+}
+function api(token: string) {
+  const headers = { 'X-Gizwits-Application-Id': DEMO_GIZWITS_APP_ID, 'X-Gizwits-User-token': token, 'content-type': 'application/json' }
+  return {
+    get: async <T>(path: string) => json<T>(await fetch(`${sandbox!.url}${path}`, { headers })),
+    send: (method: string, path: string, body?: unknown) => fetch(`${sandbox!.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+  }
+}
+const surface = (path: string, body: unknown) => fetch(`${sandbox!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const bindingOf = async (token: string, did: string) => (await api(token).get<{ devices: BoundDevice[] }>('/app/bindings?limit=100')).devices.find((device) => device.did === did)
+const advance = (seconds: number) => surface('/sandbox/clock', { advance_s: seconds })
+
+describe('gateway pairing', () => {
+  test('should let a sub-device join only while the pairing window is open, and close the window when its time is up', async () => {
+    sandbox = await startTestSandbox()
+    const owner = api(await login(FIRST_USER))
+    // Closed: the sensor's button does nothing.
+    expect((await surface(`/sandbox/devices/${SENSOR}/pair`, {})).status).toBe(409)
+    const opened = await owner.send('POST', `/app/devices/${HUB}/sub_devices`, { timeout: 60 })
+    expect(opened.status).toBe(200)
+    expect((await json<{ pairing_left: number }>(opened)).pairing_left).toBe(60)
+    await advance(20)
+    expect((await owner.get<{ pairing_left: number }>(`/app/devices/${HUB}/sub_devices`)).pairing_left).toBe(40)
+    expect(await json(await surface(`/sandbox/devices/${SENSOR}/pair`, {}))).toEqual({ did: SENSOR, gw_did: HUB })
+    const list = await owner.get<{ sub_devices: Array<{ did: string; gw_did: string; is_online: boolean }> }>(`/app/devices/${HUB}/sub_devices`)
+    expect(list.sub_devices.map((sub) => [sub.did, sub.gw_did, sub.is_online])).toEqual([[PLUG, HUB, true], [SENSOR, HUB, true]])
+    const sensorBinding = await bindingOf(await login(FIRST_USER), SENSOR)
+    expect([sensorBinding?.type, sensorBinding?.gw_did, sensorBinding?.role]).toEqual(['sub_dev', HUB, 'owner'])
+    expect((await bindingOf(await login(FIRST_USER), HUB))?.type).toBe('center_control')
+    // The window closes by itself: the second sensor is too late.
+    await advance(41)
+    expect((await owner.get<{ pairing_left: number }>(`/app/devices/${HUB}/sub_devices`)).pairing_left).toBe(0)
+    expect((await surface('/sandbox/devices/Ds2bLeMe4bB0cVh3Fl6AjS/pair', {})).status).toBe(409)
+  })
+
+  test('should take sub-devices offline with their gateway and back, and remove one with its bindings', async () => {
+    sandbox = await startTestSandbox()
+    const token = await login(FIRST_USER)
+    expect((await bindingOf(token, PLUG))?.is_online).toBe(true)
+    await surface(`/sandbox/devices/${HUB}/online`, { online: false })
+    expect((await bindingOf(token, PLUG))?.is_online).toBe(false)
+    await surface(`/sandbox/devices/${HUB}/online`, { online: true })
+    expect((await bindingOf(token, PLUG))?.is_online).toBe(true)
+    expect((await api(token).send('DELETE', `/app/devices/${HUB}/sub_devices/${PLUG}`)).status).toBe(200)
+    expect(await bindingOf(token, PLUG)).toBeUndefined()
+    expect((await api(token).get<{ sub_devices: unknown[] }>(`/app/devices/${HUB}/sub_devices`)).sub_devices).toEqual([])
+  })
+
+  test('should give a guest of the gateway its sub-devices as a guest, who may not open the window', async () => {
+    sandbox = await startTestSandbox()
+    const owner = api(await login(FIRST_USER))
+    const guestToken = await login(SECOND_USER)
+    const { uid: guestUid } = await api(guestToken).get<{ uid: string }>('/app/users')
+    expect((await owner.send('POST', '/app/sharing', { type: 0, did: HUB, uid: guestUid })).status).toBe(201)
+    const { objects } = await api(guestToken).get<{ objects: Array<{ id: number }> }>('/app/sharing?sharing_type=1&status=0')
+    expect((await api(guestToken).send('PUT', `/app/sharing/${objects[0].id}?status=1`)).status).toBe(200)
+    const plug = await bindingOf(guestToken, PLUG)
+    expect([plug?.role, plug?.gw_did]).toEqual(['guest', HUB])
+    expect((await api(guestToken).send('POST', `/app/devices/${HUB}/sub_devices`, {})).status).toBe(400)
+    // Removed from the gateway, the guest loses its sub-devices too.
+    expect((await owner.send('DELETE', `/app/${HUB}/bindings?uid=${guestUid}`)).status).toBe(200)
+    expect(await bindingOf(guestToken, PLUG)).toBeUndefined()
+  })
+})
+
+describe('firmware updates', () => {
+  type Ota = { wifi: { current: string; latest: string | null; notes: string | null }; upgrade: { state: string; reason: string | null; progress: number } | null }
+  const until = async (token: string, did: string, done: (ota: Ota) => boolean): Promise<Ota> => {
+    for (;;) {
+      const ota = await api(token).get<Ota>(`/app/devices/${did}/ota`)
+      if (done(ota)) return ota
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+  const publish = (forced = false) => surface('/sandbox/firmware', { product_key: HUB_PRODUCT, firmware_type: 'wifi', version: '04020021', notes: '修复偶发掉线', forced })
+
+  test('should offer a published version and run the upgrade to done, with the new version reported', async () => {
+    sandbox = await startTestSandbox({ otaStepMs: 5 })
+    const token = await login(FIRST_USER)
+    expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).wifi).toEqual({ current: '04020020', latest: null, notes: null, forced: false })
+    expect((await publish()).status).toBe(200)
+    expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).wifi).toEqual({ current: '04020020', latest: '04020021', notes: '修复偶发掉线', forced: false })
+    // Not forced: nothing starts by itself.
+    expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).upgrade).toBeNull()
+    const started = await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
+    expect((await json<{ upgrade: { state: string } }>(started)).upgrade.state).toBe('downloading')
+    const done = await until(token, HUB, (ota) => ota.upgrade?.state === 'done')
+    expect(done.wifi).toEqual({ current: '04020021', latest: null, notes: null, forced: false })
+    expect((await bindingOf(token, HUB))?.wifi_soft_version).toBe('04020021')
+  })
+
+  test('should fail with the reason the device gives, and succeed on retry', async () => {
+    sandbox = await startTestSandbox({ otaStepMs: 5 })
+    const token = await login(FIRST_USER)
+    await publish()
+    await surface(`/sandbox/devices/${HUB}/ota-fail`, { reason: 'verify_failed' })
+    await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
+    const failed = await until(token, HUB, (ota) => ota.upgrade?.state === 'failed')
+    expect([failed.upgrade?.reason, failed.wifi.current]).toEqual(['verify_failed', '04020020'])
+    await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
+    expect((await until(token, HUB, (ota) => ota.upgrade?.state === 'done')).wifi.current).toBe('04020021')
+  })
+
+  test('should report a device that went offline mid-update honestly and keep its old version', async () => {
+    sandbox = await startTestSandbox({ otaStepMs: 60_000 })
+    const token = await login(FIRST_USER)
+    await publish()
+    await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
+    await surface(`/sandbox/devices/${HUB}/online`, { online: false })
+    const ota = await api(token).get<Ota>(`/app/devices/${HUB}/ota`)
+    expect([ota.upgrade?.state, ota.upgrade?.reason, ota.wifi.current]).toEqual(['failed', 'device_offline', '04020020'])
+  })
+
+  test('should start a forced version on the devices without the owner, and only a forced one', async () => {
+    sandbox = await startTestSandbox({ otaStepMs: 5 })
+    const token = await login(FIRST_USER)
+    await publish(false)
+    expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).upgrade).toBeNull()
+    await surface('/sandbox/firmware', { product_key: HUB_PRODUCT, firmware_type: 'wifi', version: '04020022', notes: '安全更新', forced: true })
+    const done = await until(token, HUB, (ota) => ota.upgrade?.state === 'done')
+    expect(done.wifi.current).toBe('04020022')
+  })
+})
