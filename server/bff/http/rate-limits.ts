@@ -40,6 +40,8 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   if (url === '/ws') return 'socket'
   if (method === 'POST' && BIND_PATHS.has(url)) return 'bind'
   if (method === 'POST' && url.startsWith('/api/app/control/')) return 'control'
+  // Opening a gateway's pairing window and starting a firmware upgrade make the device act, as a control does.
+  if (method === 'POST' && /^\/api\/app\/devices\/[^/]+\/(sub_devices|ota)$/.test(url)) return 'control'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

@@ -68,6 +68,12 @@ const zhCN = {
   alert_attr_bool_equal_only: '“{name}”是开关，只能设置“等于 开/关”的提醒',
   alert_attr_automatic: '“{name}”是设备自带的报警，不用设置就会提醒',
   alert_range_invalid: '范围的上限要大于下限',
+  not_a_gateway: '这台设备不是网关，不能添加子设备',
+  gateway_owner_only: '只有网关的主人可以添加或移除子设备',
+  share_the_gateway: '子设备跟随网关分享，请分享它所在的网关',
+  ota_owner_only: '只有设备主人可以升级固件',
+  firmware_not_found: '没有可升级的新固件',
+  ota_busy: '设备正在升级，请等它完成',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -139,6 +145,12 @@ const en: Record<MessageKey, string> = {
   alert_attr_bool_equal_only: '"{name}" is a switch: its alert can only be "equal to on/off"',
   alert_attr_automatic: '"{name}" is the device\'s own alarm: you are told without setting anything',
   alert_range_invalid: 'The top of the range must be above its bottom',
+  not_a_gateway: 'This device is not a gateway; sub-devices cannot be added to it',
+  gateway_owner_only: 'Only the gateway\'s owner can add or remove sub-devices',
+  share_the_gateway: 'Sub-devices are shared with their gateway: share the gateway instead',
+  ota_owner_only: 'Only the device\'s owner can update its firmware',
+  firmware_not_found: 'There is no newer firmware to install',
+  ota_busy: 'The device is updating; please wait for it to finish',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
