@@ -22,6 +22,7 @@ const en: Messages<typeof zhCN> = {
     alarms: '{n} alarms',
   },
   device: {
+    viaHub: 'via {hub}',
     online: 'Online',
     offline: 'Offline',
     unknown: 'Connecting',
