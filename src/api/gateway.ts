@@ -1,6 +1,6 @@
 // A gateway's pairing window and sub-devices, and firmware updates, relayed by the BFF under /api/app
 // (src/shared/open-api/gateway.ts for the shapes).
-import type { DeviceOta, FirmwareType, OtaStarted, PairingOpened, SubDeviceList } from '@shared/open-api'
+import type { DeviceOta, FirmwareType, OtaStarted, PairingOpened, SubDeviceList } from '@shared/open-api/gateway'
 import { http } from './http'
 
 const did$ = encodeURIComponent

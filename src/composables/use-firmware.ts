@@ -2,7 +2,7 @@
 // confirmed, followed until it ends. The cloud (GizDeviceOTA) keeps the upgrade's status; while one runs this
 // asks for it every second — the status is not one of the app WebSocket's frames — and stops when it ends.
 import { computed, onBeforeUnmount, ref } from 'vue'
-import type { DeviceOta, FirmwareType } from '@shared/open-api'
+import type { DeviceOta, FirmwareType } from '@shared/open-api/gateway'
 import { fetchOta, startOta } from '@/api/gateway'
 
 const FOLLOW_MS = 1000

@@ -3,7 +3,8 @@
 // even when the cloud lists one), only the owner opens the pairing window, removes a sub-device or starts a
 // firmware upgrade; a guest sees the versions and is refused the upgrade with a 403 in their language.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { BindingsResponse, DeviceOta, SubDeviceList } from '@shared/open-api'
+import type { BindingsResponse } from '@shared/open-api'
+import type { DeviceOta, SubDeviceList } from '@shared/open-api/gateway'
 import { FIRST_USER, SECOND_USER, body, json, startBackend, type Backend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
 

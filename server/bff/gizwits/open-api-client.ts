@@ -5,8 +5,8 @@ import type {
   BindingsCreateBody, BindingsCreateResult, BindingsQuery, BindingsResponse, BindingUpdateBody, BindingUpdateResult, BindLatestBody,
   AggData, BindMacBody, BoundDevice, ControlBody, DevdataLatest, GizwitsErrorBody, Guest, MessageList, MessagesQuery, ProductDefinition,
   SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult, SharingList, SharingQuery, UnbindResult, UserToken,
-  OtaInfo, OtaStartBody, OtaStarted, PairingBody, PairingOpened, SubDeviceList,
 } from '@shared/open-api'
+import type { OtaInfo, OtaStartBody, OtaStarted, PairingBody, PairingOpened, SubDeviceList } from '@shared/open-api/gateway'
 
 export class GizwitsApiError extends Error {
   constructor(readonly status: number, readonly body: GizwitsErrorBody) {

@@ -4,7 +4,8 @@
 // sub-device and starting a firmware upgrade. Guests see the versions and are refused the rest (403), by us,
 // before anything reaches the cloud.
 import { Type } from 'typebox'
-import { DID_PATTERN, DeviceOta, OtaStartBody, OtaStarted, PairingBody, PairingOpened, SubDeviceList, EmptyObject, type BoundDevice } from '@shared/open-api'
+import { DID_PATTERN, EmptyObject, type BoundDevice } from '@shared/open-api'
+import { DeviceOta, OtaStartBody, OtaStarted, PairingBody, PairingOpened, SubDeviceList } from '@shared/open-api/gateway'
 import type { Context } from '../context'
 import { ApiError } from '../errors'
 import { GizwitsApiError } from '../gizwits/open-api-client'

@@ -1,7 +1,8 @@
 // Gateways with sub-devices and firmware updates: the shapes of the sandbox's stand-in paths for what Gizwits'
 // SDK does over the device channel (central control: list, add = open the pairing window, delete) and through
 // GizDeviceOTA (check: `{current, latest}` per firmware type; upgrade one type; its status while it runs). The
-// BFF relays them under /api/app with the same shapes, adding `may_manage` so the page knows what to offer.
+// BFF relays them under /api/app with the same shapes, adding `may_upgrade` so the page knows what to offer. Not in
+// the open-api barrel: imported by path, so the first route never carries these schemas.
 import { Type, type Static } from 'typebox'
 
 export const SubDevice = Type.Object({
