@@ -8,6 +8,7 @@ import {
   AccessTokenSource, memoryTokenCache, sendTemplateMessage, sqliteHistoryStore, TemplateMessageError, type HistoryStore, type Notice,
 } from '../bff/worker-seam'
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
+import { checkFirmware as checkFirmwareOf } from './firmware-notices'
 import { SnotiClient, type SnotiEndpoint, type SnotiPush } from './snoti-client'
 
 /** Bindings read per user are trusted this long; bind/unbind events keep them current in between. */
@@ -19,6 +20,8 @@ const RETRY_EVERY_MS = 30_000
 const HOLD_TICK_MS = 1000
 /** Notices held back by WeChat's daily quota (45009) go out as one digest per user and device this often. */
 const DIGEST_EVERY_MS = 3600_000
+/** Owners' devices are asked for new firmware this often (and whenever one comes online). */
+const FIRMWARE_CHECK_MS = 10 * 60_000
 
 export interface WorkerOptions {
   db: Database.Database
@@ -36,6 +39,8 @@ export interface WorkerOptions {
   now?: () => number
   holdTickMs?: number
   digestEveryMs?: number
+  /** How often every owner's devices are checked for new firmware (firmware-notices.ts); also on each device_online. */
+  firmwareCheckMs?: number
 }
 
 export interface EventWorker {
@@ -47,6 +52,8 @@ export interface EventWorker {
   tick: () => void
   /** Sends what WeChat's quota held back, one digest per user and device (runs every hour by itself). */
   sendDigests: () => Promise<void>
+  /** Checks the owners' devices (or one) for new firmware and sends each version's notice once (firmware-notices.ts). */
+  checkFirmware: (did?: string) => Promise<void>
   /** Stores one event with its consequences, as a push from SNoti is (bench/events drives it without a socket). */
   process: (push: SnotiPush) => void
   stop: () => void
@@ -246,6 +253,20 @@ export function startWorker(options: WorkerOptions): EventWorker {
     return sending
   }
 
+  // ---- firmware updates: asked for, not pushed (firmware-notices.ts) ----
+  const firmwareDeps = {
+    store, now, log,
+    asUser: async <T>(openid: string, path: string): Promise<T> => {
+      const { token } = await gizwits<{ token: string }>('/app/users', { method: 'POST', body: JSON.stringify({ phone_id: openid }) })
+      return gizwits<T>(path, { token })
+    },
+  }
+  let checking: Promise<void> = Promise.resolve()
+  const checkFirmware = (did?: string): Promise<void> => {
+    checking = checking.then(() => checkFirmwareOf(firmwareDeps, did)).catch((error: Error) => log(`firmware check failed: ${error.message}`)).then(() => flushNotices())
+    return checking
+  }
+
   const client = new SnotiClient({
     endpoint: options.snoti,
     prefetch: options.prefetch,
@@ -256,6 +277,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
       store.atomically(() => apply(push))
       await options.afterStore?.(push)
       void flushNotices()
+      if (push.event_type === 'device_online') void checkFirmware(push.did)
     },
   })
   client.start()
@@ -267,6 +289,8 @@ export function startWorker(options: WorkerOptions): EventWorker {
   holds.unref()
   const digests = setInterval(() => void sendDigests(), options.digestEveryMs ?? DIGEST_EVERY_MS)
   digests.unref()
+  const firmware = setInterval(() => void checkFirmware(), options.firmwareCheckMs ?? FIRMWARE_CHECK_MS)
+  firmware.unref()
 
   return {
     store,
@@ -274,11 +298,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
     flushNotices,
     tick,
     sendDigests,
+    checkFirmware,
     process: (push) => store.atomically(() => apply(push)),
     stop: () => {
       clearInterval(retry)
       clearInterval(holds)
       clearInterval(digests)
+      clearInterval(firmware)
       client.stop()
     },
   }
