@@ -9,6 +9,7 @@ import type { BoundDevice, UserToken } from '@shared/open-api'
 import { DEMO_GIZWITS_APP_ID } from '../../server/sandbox/demo-defaults'
 import type { Sandbox } from '../../server/sandbox/sandbox'
 import { FIRST_USER, SECOND_USER, json, startTestSandbox } from '../support/backend'
+import { SnotiLine } from '../support/snoti-line'
 
 const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
 const SENSOR = 'Ds1aKdLd3aA9bUg2Ek5ZiR'
@@ -47,7 +48,11 @@ describe('gateway pairing', () => {
     expect((await json<{ pairing_left: number }>(opened)).pairing_left).toBe(60)
     await advance(20)
     expect((await owner.get<{ pairing_left: number }>(`/app/devices/${HUB}/sub_devices`)).pairing_left).toBe(40)
-    expect(await json(await surface(`/sandbox/devices/${SENSOR}/pair`, {}))).toEqual({ did: SENSOR, gw_did: HUB })
+    // The sandbox's device page has a 配对 button on each sub-device, which posts as text/plain (no CORS preflight).
+    const labels = await (await fetch(`${sandbox!.url}/sandbox/labels`)).text()
+    expect(labels).toContain(`data-pair="${SENSOR}"`)
+    const pressed = await fetch(`${sandbox!.url}/sandbox/devices/${SENSOR}/pair`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })
+    expect(await json(pressed)).toEqual({ did: SENSOR, gw_did: HUB })
     const list = await owner.get<{ sub_devices: Array<{ did: string; gw_did: string; is_online: boolean }> }>(`/app/devices/${HUB}/sub_devices`)
     expect(list.sub_devices.map((sub) => [sub.did, sub.gw_did, sub.is_online])).toEqual([[PLUG, HUB, true], [SENSOR, HUB, true]])
     const sensorBinding = await bindingOf(await login(FIRST_USER), SENSOR)
@@ -86,6 +91,27 @@ describe('gateway pairing', () => {
     // Removed from the gateway, the guest loses its sub-devices too.
     expect((await owner.send('DELETE', `/app/${HUB}/bindings?uid=${guestUid}`)).status).toBe(200)
     expect(await bindingOf(guestToken, PLUG)).toBeUndefined()
+  })
+})
+
+describe('SNoti', () => {
+  test('should announce a sub-device added to and deleted from its gateway, on the gateway\'s product', async () => {
+    sandbox = await startTestSandbox()
+    const line = await SnotiLine.open(sandbox.snoti)
+    try {
+      const credential = sandbox.snoti.credentials.find((c) => c.product_key === HUB_PRODUCT)!
+      line.send({ cmd: 'login_req', data: [{ ...credential, subkey: 'vendor_srv', events: ['center_control.sub_device_added', 'center_control.sub_device_deleted'] }] })
+      expect(await line.next((f) => f.cmd === 'login_res')).toEqual({ cmd: 'login_res', data: { result: true, msg: 'ok' } })
+      const owner = api(await login(FIRST_USER))
+      await owner.send('POST', `/app/devices/${HUB}/sub_devices`, { timeout: 30 })
+      await surface(`/sandbox/devices/${SENSOR}/pair`, {})
+      const added = await line.next((f) => f.cmd === 'event_push' && f.event_type === 'sub_device_added')
+      expect(added).toMatchObject({ product_key: HUB_PRODUCT, did: HUB, child_did: SENSOR, child_product_key: '4b8d0f2a6c3e5d7f9b1c2d3e4f506172', child_mac: '00158d01a1b2' })
+      await owner.send('DELETE', `/app/devices/${HUB}/sub_devices/${SENSOR}`)
+      expect(await line.next((f) => f.cmd === 'event_push' && f.event_type === 'sub_device_deleted')).toMatchObject({ did: HUB, child_did: SENSOR })
+    } finally {
+      line.close()
+    }
   })
 })
 
