@@ -55,7 +55,7 @@ export async function gatewaySurface(app: FastifyInstance, options: { world: Wor
     return { did, reason }
   })
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     if (error instanceof GizwitsFailure) return reply.status(400).send({ error: 'refused', message: error.detail ?? error.message })
     return reply.status(error.statusCode ?? 500).send({ error: 'sandbox_error', message: error.message })
   })

@@ -1,6 +1,7 @@
 // The door/window sensor (门窗传感器, a Zigbee sub-device): it opens and closes now and then, its battery drains a
 // little with every change, and while armed an opening raises the intrusion alarm. It reaches the cloud only
 // through a gateway it has joined (gateways.ts), so it is offline whenever that gateway is.
+import type { Attrs } from '@shared/open-api'
 import { defineProduct } from '../product'
 
 /** How often per tick the door changes (someone walks through). */
@@ -30,5 +31,5 @@ export default defineProduct({
     flag('Alert_Intrusion', open && a.Alarm_Armed === true)
     flag('Alert_Low_Battery', battery < LOW_BATTERY)
   },
-  applyWrite: (written, current) => (written.Alarm_Armed === false ? { Alert_Intrusion: false } : written.Alarm_Armed === true && current.Contact === true ? { Alert_Intrusion: true } : {}),
+  applyWrite: (written, current): Attrs => (written.Alarm_Armed === false ? { Alert_Intrusion: false } : written.Alarm_Armed === true && current.Contact === true ? { Alert_Intrusion: true } : {}),
 })

@@ -1,6 +1,7 @@
 // The metering plug (计量插座, a Zigbee sub-device): while on, the load draws around a kettle-and-lamp's power with
 // noise, the energy counter climbs, the voltage wanders around 220 V, and an overload now and then cuts it off.
 // It reaches the cloud only through its gateway (gateways.ts).
+import type { Attrs } from '@shared/open-api'
 import { defineProduct } from '../product'
 
 const LOAD_W = 860
@@ -21,5 +22,5 @@ export default defineProduct({
     set('Voltage', 220 + jitter(3))
     fault('Fault_Overload')
   },
-  applyWrite: (written) => (written.Power_Switch === false ? { Power: 0 } : {}),
+  applyWrite: (written): Attrs => (written.Power_Switch === false ? { Power: 0 } : {}),
 })
