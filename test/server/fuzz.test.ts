@@ -117,6 +117,12 @@ const UPSTREAM: Upstream[] = [
   { method: 'DELETE', path: new RegExp(`^/app/${SEG}/bindings$`), query: ['uid'] },
   { method: 'GET', path: /^\/app\/messages$/, query: ['type', 'limit', 'skip'] },
   { method: 'PUT', path: /^\/app\/messages\/[0-9a-zA-Z]{1,64}$/, query: ['status'] },
+  // A gateway's pairing window and sub-devices, and firmware (issue 16).
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/sub_devices$`) },
+  { method: 'POST', path: new RegExp(`^/app/devices/${SEG}/sub_devices$`), body: strict({ timeout: Type.Optional(Type.Integer({ minimum: 10, maximum: 254 })) }) },
+  { method: 'DELETE', path: new RegExp(`^/app/devices/${SEG}/sub_devices/${SEG}$`) },
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/ota$`) },
+  { method: 'POST', path: new RegExp(`^/app/devices/${SEG}/ota$`), body: strict({ firmware_type: Type.Union([Type.Literal('wifi'), Type.Literal('mcu')]) }) },
 ]
 
 /** Why a value may not be written to a datapoint, judged from the product definition alone (not the BFF's code). */
