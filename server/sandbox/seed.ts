@@ -17,7 +17,6 @@ export const SEED_USERS: SeedUser[] = [
       { did: 'Pl7aNtWt3rR9sKx2Vb5QzH', role: 'owner', dev_alias: '阳台绿萝' },
       { did: 'Pl8bOuXu4sS0tLy3Wc6RaJ', role: 'owner', dev_alias: '书房多肉' },
       { did: 'Pt9cPvYv5tT1uMz4Xd7SbK', role: 'special', dev_alias: '旺财的小屋' },
-      { did: 'Gw5hUbRb1yY7zSe0Ci3XgP', role: 'owner', dev_alias: '客厅网关' },
     ],
   },
   {
@@ -26,6 +25,8 @@ export const SEED_USERS: SeedUser[] = [
     bindings: [{ did: 'Ac0dQwZw6uU2vNa5Ye8TcL', role: 'owner', dev_alias: '主卧空调' }],
   },
   { openid: 'oDemo_LaoWang_9kL4mV6xZ0oP', nickname: '老王', bindings: [] },
+  // The smart-home demo: a Zigbee gateway with a metering plug paired (SEED_SUB_DEVICES); door sensors to pair.
+  { openid: 'oDemo_XiaoLi_5hG8jT2wQ4rZ', nickname: '小李', bindings: [{ did: 'Gw5hUbRb1yY7zSe0Ci3XgP', role: 'owner', dev_alias: '客厅网关' }] },
 ]
 
 /** Sub-devices already paired with a demo gateway on an empty store (the door sensors stay on the shelf, to pair). */

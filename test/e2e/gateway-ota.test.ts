@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
-const OWNER = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
+const OWNER = 'oDemo_XiaoLi_5hG8jT2wQ4rZ'
 const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
 const SENSOR = 'Ds1aKdLd3aA9bUg2Ek5ZiR'
 const HUB_PRODUCT = '3a7c9e1f5b2d4c6e8a0b1c2d3e4f5061'

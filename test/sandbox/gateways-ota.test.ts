@@ -8,9 +8,11 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { BoundDevice, UserToken } from '@shared/open-api'
 import { DEMO_GIZWITS_APP_ID } from '../../server/sandbox/demo-defaults'
 import type { Sandbox } from '../../server/sandbox/sandbox'
-import { FIRST_USER, SECOND_USER, json, startTestSandbox } from '../support/backend'
+import { SECOND_USER, json, startTestSandbox } from '../support/backend'
 import { SnotiLine } from '../support/snoti-line'
 
+/** 小李, who owns the demo gateway (server/sandbox/seed.ts). */
+const HUB_OWNER = 'oDemo_XiaoLi_5hG8jT2wQ4rZ'
 const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
 const SENSOR = 'Ds1aKdLd3aA9bUg2Ek5ZiR'
 const PLUG = 'Mp1cMfNf5cC1dWi4Gm7BkT'
@@ -40,7 +42,7 @@ const advance = (seconds: number) => surface('/sandbox/clock', { advance_s: seco
 describe('gateway pairing', () => {
   test('should let a sub-device join only while the pairing window is open, and close the window when its time is up', async () => {
     sandbox = await startTestSandbox()
-    const owner = api(await login(FIRST_USER))
+    const owner = api(await login(HUB_OWNER))
     // Closed: the sensor's button does nothing.
     expect((await surface(`/sandbox/devices/${SENSOR}/pair`, {})).status).toBe(409)
     const opened = await owner.send('POST', `/app/devices/${HUB}/sub_devices`, { timeout: 60 })
@@ -55,9 +57,9 @@ describe('gateway pairing', () => {
     expect(await json(pressed)).toEqual({ did: SENSOR, gw_did: HUB })
     const list = await owner.get<{ sub_devices: Array<{ did: string; gw_did: string; is_online: boolean }> }>(`/app/devices/${HUB}/sub_devices`)
     expect(list.sub_devices.map((sub) => [sub.did, sub.gw_did, sub.is_online])).toEqual([[PLUG, HUB, true], [SENSOR, HUB, true]])
-    const sensorBinding = await bindingOf(await login(FIRST_USER), SENSOR)
+    const sensorBinding = await bindingOf(await login(HUB_OWNER), SENSOR)
     expect([sensorBinding?.type, sensorBinding?.gw_did, sensorBinding?.role]).toEqual(['sub_dev', HUB, 'owner'])
-    expect((await bindingOf(await login(FIRST_USER), HUB))?.type).toBe('center_control')
+    expect((await bindingOf(await login(HUB_OWNER), HUB))?.type).toBe('center_control')
     // The window closes by itself: the second sensor is too late.
     await advance(41)
     expect((await owner.get<{ pairing_left: number }>(`/app/devices/${HUB}/sub_devices`)).pairing_left).toBe(0)
@@ -66,7 +68,7 @@ describe('gateway pairing', () => {
 
   test('should take sub-devices offline with their gateway and back, and remove one with its bindings', async () => {
     sandbox = await startTestSandbox()
-    const token = await login(FIRST_USER)
+    const token = await login(HUB_OWNER)
     expect((await bindingOf(token, PLUG))?.is_online).toBe(true)
     await surface(`/sandbox/devices/${HUB}/online`, { online: false })
     expect((await bindingOf(token, PLUG))?.is_online).toBe(false)
@@ -79,7 +81,7 @@ describe('gateway pairing', () => {
 
   test('should give a guest of the gateway its sub-devices as a guest, who may not open the window', async () => {
     sandbox = await startTestSandbox()
-    const owner = api(await login(FIRST_USER))
+    const owner = api(await login(HUB_OWNER))
     const guestToken = await login(SECOND_USER)
     const { uid: guestUid } = await api(guestToken).get<{ uid: string }>('/app/users')
     expect((await owner.send('POST', '/app/sharing', { type: 0, did: HUB, uid: guestUid })).status).toBe(201)
@@ -102,7 +104,7 @@ describe('SNoti', () => {
       const credential = sandbox.snoti.credentials.find((c) => c.product_key === HUB_PRODUCT)!
       line.send({ cmd: 'login_req', data: [{ ...credential, subkey: 'vendor_srv', events: ['center_control.sub_device_added', 'center_control.sub_device_deleted'] }] })
       expect(await line.next((f) => f.cmd === 'login_res')).toEqual({ cmd: 'login_res', data: { result: true, msg: 'ok' } })
-      const owner = api(await login(FIRST_USER))
+      const owner = api(await login(HUB_OWNER))
       await owner.send('POST', `/app/devices/${HUB}/sub_devices`, { timeout: 30 })
       await surface(`/sandbox/devices/${SENSOR}/pair`, {})
       const added = await line.next((f) => f.cmd === 'event_push' && f.event_type === 'sub_device_added')
@@ -128,7 +130,7 @@ describe('firmware updates', () => {
 
   test('should offer a published version and run the upgrade to done, with the new version reported', async () => {
     sandbox = await startTestSandbox({ otaStepMs: 5 })
-    const token = await login(FIRST_USER)
+    const token = await login(HUB_OWNER)
     expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).wifi).toEqual({ current: '04020020', latest: null, notes: null, forced: false })
     expect((await publish()).status).toBe(200)
     expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).wifi).toEqual({ current: '04020020', latest: '04020021', notes: '修复偶发掉线', forced: false })
@@ -143,7 +145,7 @@ describe('firmware updates', () => {
 
   test('should fail with the reason the device gives, and succeed on retry', async () => {
     sandbox = await startTestSandbox({ otaStepMs: 5 })
-    const token = await login(FIRST_USER)
+    const token = await login(HUB_OWNER)
     await publish()
     await surface(`/sandbox/devices/${HUB}/ota-fail`, { reason: 'verify_failed' })
     await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
@@ -155,7 +157,7 @@ describe('firmware updates', () => {
 
   test('should report a device that went offline mid-update honestly and keep its old version', async () => {
     sandbox = await startTestSandbox({ otaStepMs: 60_000 })
-    const token = await login(FIRST_USER)
+    const token = await login(HUB_OWNER)
     await publish()
     await api(token).send('POST', `/app/devices/${HUB}/ota`, { firmware_type: 'wifi' })
     await surface(`/sandbox/devices/${HUB}/online`, { online: false })
@@ -165,7 +167,7 @@ describe('firmware updates', () => {
 
   test('should start a forced version on the devices without the owner, and only a forced one', async () => {
     sandbox = await startTestSandbox({ otaStepMs: 5 })
-    const token = await login(FIRST_USER)
+    const token = await login(HUB_OWNER)
     await publish(false)
     expect((await api(token).get<Ota>(`/app/devices/${HUB}/ota`)).upgrade).toBeNull()
     await surface('/sandbox/firmware', { product_key: HUB_PRODUCT, firmware_type: 'wifi', version: '04020022', notes: '安全更新', forced: true })

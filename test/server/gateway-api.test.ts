@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BindingsResponse } from '@shared/open-api'
 import type { DeviceOta, SubDeviceList } from '@shared/open-api/gateway'
-import { FIRST_USER, SECOND_USER, body, json, startBackend, type Backend } from '../support/backend'
+import { SECOND_USER, body, json, startBackend, type Backend } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
 
 const THIRD_USER = 'oDemo_LaoWang_9kL4mV6xZ0oP'
+/** 小李, who owns the demo gateway (server/sandbox/seed.ts). */
+const HUB_OWNER = 'oDemo_XiaoLi_5hG8jT2wQ4rZ'
 const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
 const PLUG = 'Mp1cMfNf5cC1dWi4Gm7BkT'
 const SENSOR = 'Ds1aKdLd3aA9bUg2Ek5ZiR'
@@ -20,7 +22,7 @@ const cookies: Record<string, string> = {}
 
 beforeAll(async () => {
   backend = await startBackend({ sandbox: { otaStepMs: 5 } })
-  for (const user of [FIRST_USER, SECOND_USER, THIRD_USER]) cookies[user] = await loginThroughSandbox(backend.bffUrl, user)
+  for (const user of [HUB_OWNER, SECOND_USER, THIRD_USER]) cookies[user] = await loginThroughSandbox(backend.bffUrl, user)
 })
 afterAll(async () => {
   await backend.close()
@@ -32,7 +34,7 @@ const as = (user: string) => (path: string, init: RequestInit & { json?: unknown
     body: init.json === undefined ? undefined : JSON.stringify(init.json),
     headers: { cookie: cookies[user], origin: backend.bffUrl, ...(init.json === undefined ? {} : { 'content-type': 'application/json' }), ...(init.headers as Record<string, string>) },
   })
-const owner = as(FIRST_USER)
+const owner = as(HUB_OWNER)
 const guest = as(SECOND_USER)
 const third = as(THIRD_USER)
 const surface = (path: string, input: unknown) => fetch(`${backend.sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })

@@ -4,9 +4,11 @@
 // a new notice.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startBackendWithWorker, type BackendWithWorker } from '../support/backend-with-worker'
-import { FIRST_USER, SECOND_USER, json } from '../support/backend'
+import { SECOND_USER, json } from '../support/backend'
 import { loginThroughSandbox } from '../support/login'
 
+/** 小李, who owns the demo gateway (server/sandbox/seed.ts). */
+const HUB_OWNER = 'oDemo_XiaoLi_5hG8jT2wQ4rZ'
 const HUB = 'Gw5hUbRb1yY7zSe0Ci3XgP'
 const HUB_PRODUCT = '3a7c9e1f5b2d4c6e8a0b1c2d3e4f5061'
 
@@ -15,7 +17,7 @@ interface Bubble { kind: string; data?: Record<string, { value: string }> }
 let stack: BackendWithWorker
 beforeAll(async () => {
   stack = await startBackendWithWorker()
-  for (const user of [FIRST_USER, SECOND_USER]) await loginThroughSandbox(stack.backend.bffUrl, user)
+  for (const user of [HUB_OWNER, SECOND_USER]) await loginThroughSandbox(stack.backend.bffUrl, user)
 })
 afterAll(async () => {
   await stack?.close()
@@ -28,7 +30,7 @@ const firmwareTitles = async (openid: string) => (await json<{ messages: Bubble[
 describe('firmware notices', () => {
   test('should tell the owner once per version, and not a guest', async () => {
     // The hub is shared with the second user, who must not be told.
-    const cookie = await loginThroughSandbox(stack.backend.bffUrl, FIRST_USER)
+    const cookie = await loginThroughSandbox(stack.backend.bffUrl, HUB_OWNER)
     const guestCookie = await loginThroughSandbox(stack.backend.bffUrl, SECOND_USER)
     const headers = (c: string) => ({ cookie: c, origin: stack.backend.bffUrl, 'content-type': 'application/json' })
     const { uid: guestUid } = await json<{ uid: string }>(await fetch(`${stack.backend.bffUrl}/api/me`, { headers: headers(guestCookie) }))
@@ -37,16 +39,16 @@ describe('firmware notices', () => {
     expect((await fetch(`${stack.backend.bffUrl}/api/app/sharing/${objects[0].id}?status=1`, { method: 'PUT', headers: headers(guestCookie) })).status).toBe(200)
 
     await stack.worker.checkFirmware()
-    expect(await firmwareTitles(FIRST_USER)).toEqual([])
+    expect(await firmwareTitles(HUB_OWNER)).toEqual([])
 
     expect((await sandbox('/sandbox/firmware', { product_key: HUB_PRODUCT, firmware_type: 'wifi', version: '04020021', notes: '修复偶发掉线', forced: false })).status).toBe(200)
     await stack.worker.checkFirmware()
     await stack.worker.checkFirmware(HUB)
-    expect(await firmwareTitles(FIRST_USER)).toEqual(['固件可更新 04020021'])
+    expect(await firmwareTitles(HUB_OWNER)).toEqual(['固件可更新 04020021'])
     expect(await firmwareTitles(SECOND_USER)).toEqual([])
 
     await sandbox('/sandbox/firmware', { product_key: HUB_PRODUCT, firmware_type: 'wifi', version: '04020022', notes: '再修一次', forced: false })
     await stack.worker.checkFirmware()
-    expect(await firmwareTitles(FIRST_USER)).toEqual(['固件可更新 04020021', '固件可更新 04020022'])
+    expect(await firmwareTitles(HUB_OWNER)).toEqual(['固件可更新 04020021', '固件可更新 04020022'])
   })
 })
