@@ -20,6 +20,7 @@ import { automationRoutes } from './routes/automation-api'
 import { productRoutes } from './routes/products'
 import { sharingRoutes } from './routes/sharing-api'
 import { scheduleRoutes } from './routes/schedules-api'
+import { gatewayRoutes } from './routes/gateway-api'
 import { authRoutes } from './routes/auth'
 import { healthRoutes } from './routes/health'
 import { meRoutes } from './routes/me'
@@ -63,6 +64,7 @@ export interface BuildOptions extends ContextOptions {
 
 const GIZWITS_MESSAGES: Partial<Record<number, [status: number, key: MessageKey]>> = {
   [GizwitsErrorCode.DEVICE_OFFLINE]: [409, 'device_offline'],
+  [GizwitsErrorCode.FIRMWARE_NOT_FOUND]: [409, 'firmware_not_found'],
   [GizwitsErrorCode.DEVICE_NOT_BOUND]: [404, 'device_not_found'],
   [GizwitsErrorCode.DEVICE_NOT_FOUND]: [404, 'device_not_found'],
   [GizwitsErrorCode.REQUEST_THROTTLED]: [429, 'throttled'],
@@ -215,6 +217,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await signedIn.register(async (scope) => appApiRoutes(scope, context))
     await signedIn.register(async (scope) => sharingRoutes(scope, context))
     await signedIn.register(async (scope) => scheduleRoutes(scope, context))
+    await signedIn.register(async (scope) => gatewayRoutes(scope, context))
     await signedIn.register(async (scope) => productRoutes(scope, context))
     await signedIn.register(async (scope) => pageSocketRoute(scope, context))
     await signedIn.register(async (scope) => historyRoutes(scope, context))

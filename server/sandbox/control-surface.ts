@@ -79,11 +79,14 @@ export async function controlSurface(app: FastifyInstance, options: { world: Wor
     const cards = [...world.devices.values()].map((d) => {
       const url = labelUrl(d) ?? ''
       const state = `${d.online ? '在线' : '离线'} · ${world.bindings.usersBoundTo(d.seed.did).length > 0 ? '已绑定' : '未绑定'}`
-      return `<figure data-label="${d.seed.did}"><img src="/sandbox/devices/${d.seed.did}/label.svg" alt="${d.seed.mac}" width="150"><figcaption>${d.product.definition.name}<br><small>${state}</small><br>${url ? `<a href="${url}">用微信扫一扫打开</a>` : ''}</figcaption></figure>`
+      // A sub-device has a pairing button instead of Wi-Fi: pressing it joins the gateway whose window is open.
+      const pair = d.product.kind === 'sub_dev' ? `<br><button type="button" data-pair="${d.seed.did}" onclick="pair(this)">配对</button>` : ''
+      return `<figure data-label="${d.seed.did}"><img src="/sandbox/devices/${d.seed.did}/label.svg" alt="${d.seed.mac}" width="150"><figcaption>${d.product.definition.name}<br><small>${state}</small><br>${url ? `<a href="${url}">用微信扫一扫打开</a>` : ''}${pair}</figcaption></figure>`
     })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>设备标签（沙箱）</title>
 <style>body{margin:0;padding:12px;font:14px/1.5 -apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;background:#f7f8fa}h1{font-size:16px;text-align:center}main{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}figure{margin:0;padding:12px;background:#fff;border-radius:12px;text-align:center}small{color:#969799}a{color:#07c160}</style></head>
-<body><h1>沙箱里的虚拟设备和它们的标签</h1>${CLOCK_BAR}<main>${cards.join('')}</main></body></html>`)
+<body><h1>沙箱里的虚拟设备和它们的标签</h1>${CLOCK_BAR}<main>${cards.join('')}</main>
+<script>async function pair(button){const r=await fetch('/sandbox/devices/'+button.dataset.pair+'/pair',{method:'POST',headers:{'content-type':'text/plain'},body:'{}'});button.textContent=r.ok?'已加入网关':'没有网关在等待配对';}</script></body></html>`)
   })
 
   // AirKiss as the phone does it: the chosen device in pairing mode joins the Wi-Fi and comes online. A 5 GHz

@@ -52,6 +52,7 @@ const ERRORS: Record<number, [status: number, message: string]> = {
   [ErrorCode.SCHEDULER_NOT_FOUND]: [404, 'scheduler not found!'],
   [ErrorCode.SEND_COMMAND_FAILED]: [400, 'send command failed!'],
   [ErrorCode.ATTR_INVALID]: [400, 'attr invalid!'],
+  [ErrorCode.FIRMWARE_NOT_FOUND]: [400, 'firmware not found!'],
   [ErrorCode.REQUEST_THROTTLED]: [429, 'request was throttled'],
   [ErrorCode.DEVICE_OFFLINE]: [400, 'device offline!'],
   [ErrorCode.TIMESTAMP_INVALID]: [400, 'X-Gizwits-Timestamp invalid!'],

@@ -82,13 +82,15 @@ export async function gizwitsHttp(app: FastifyInstance, options: GizwitsHttpOpti
       wss_port: 8880,
       remark: binding.remark,
       is_disabled: false,
-      type: 'normal',
+      type: device.product.kind,
+      ...(device.product.kind === 'sub_dev' ? { gw_did: world.gateways.gatewayOfDevice(device.seed.did) ?? null } : {}),
       dev_alias: binding.dev_alias,
       dev_label: JSON.parse(binding.dev_label) as string[],
       role: binding.role,
       product_name: device.product.definition.name,
       proto_ver: '04',
-      wifi_soft_version: '04020020',
+      wifi_soft_version: world.firmware.versionsOf(device.seed.did).wifi,
+      mcu_soft_version: world.firmware.versionsOf(device.seed.did).mcu,
       is_sandbox: true,
     }
   }

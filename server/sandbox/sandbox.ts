@@ -10,11 +10,13 @@ import type { RuleGroups } from './automation/rule-model'
 import { rulesHttp } from './automation/rules-http'
 import { seedHistory } from './history-seed'
 import { controlSurface } from './control-surface'
+import { gatewaySurface } from './gateway-surface'
 import { ErrorCode, GizwitsFailure, sendFailure } from './gizwits-errors'
 import { gizwitsAccountHttp } from './gizwits-account-http'
 import { gizwitsDeviceLookupHttp } from './gizwits-device-lookup-http'
 import { gizwitsHttp } from './gizwits-http'
 import { gizwitsRawDataHttp } from './gizwits-raw-data-http'
+import { gizwitsGatewayHttp } from './gizwits-gateway-http'
 import { gizwitsSharingHttp } from './gizwits-sharing-http'
 import { gizwitsSchedulerHttp } from './gizwits-scheduler-http'
 import { Scheduler } from './automation/scheduler'
@@ -65,6 +67,8 @@ export interface SandboxOptions {
   oauthDomains?: string[]
   behaviour?: Behaviour
   reportDelayMs?: number
+  /** How long each step of a firmware upgrade takes (1.5 s unless a test wants it faster). */
+  otaStepMs?: number
   /** How often devices tick in 'live' mode (4 s unless a test wants it faster). */
   tickMs?: number
   heartbeatGraceMs?: number
@@ -105,7 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1'
   const stores = openStores(options.dataFile ?? ':memory:')
   const clock = new SandboxClock(stores.schedulers.clockOffsetMs(), (offsetMs) => stores.schedulers.saveClockOffset(offsetMs))
-  const world = new World(stores, await loadProducts(), clock)
+  const world = new World(stores, await loadProducts(), clock, () => options.otaStepMs ?? 1500)
   const delay = () => options.reportDelayMs ?? (behaviour === 'live' ? 120 + Math.random() * 280 : 50)
   if (options.generateHistory ?? behaviour === 'live') seedHistory(world.devices, stores.devices, clock.nowS())
   const simulator = new DeviceSimulator(world.devices, world.bindings, behaviour, delay, options.tickMs, world.rawLog)
@@ -202,6 +206,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Groups and scenes (automation/); what it returns is what rules and schedules may call.
     automation = await automationHttp(scope, { world, simulator, store: stores.automation, appId: options.gizwitsAppId })
     await rulesHttp(scope, { world, engine: rules, appId: options.gizwitsAppId })
+    await gizwitsGatewayHttp(scope, { world, appId: options.gizwitsAppId })
     ws = gizwitsWs(scope, { world, simulator, appId: options.gizwitsAppId, heartbeatGraceMs: options.heartbeatGraceMs ?? 10_000 })
     await wechatOauth(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, oauthDomains: options.oauthDomains ?? ['localhost', '127.0.0.1'] })
     await wechatPlatform(scope, { wechat: stores.wechat, clock, appId: options.wechatAppId, appSecret: options.wechatAppSecret, templateIds: [DEMO_ALERT_TEMPLATE_ID], subscribeTemplateIds: [DEMO_SUBSCRIBE_TEMPLATE_ID], dailyTemplateQuota: options.dailyTemplateQuota })
@@ -210,6 +215,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       aesKey: options.wechatAesKey ?? DEMO_WECHAT_AES_KEY, pushUrl: () => options.pushUrl ?? null,
     })
     await controlSurface(scope, { world, ws: () => ws!, appUrl: () => options.appUrl ?? null, labelKey: options.labelKey ?? null })
+    await scope.register(async (gatewayScope) => gatewaySurface(gatewayScope, { world }))
     // The browser acts as the WeChat client unless told otherwise (GET /sandbox/wechat/client?enabled=0).
     scope.get('/sandbox/wechat/bridge.js', async (request, reply) => {
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store')
@@ -256,6 +262,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       rules.stop()
       fleet?.stop()
       scheduler.stop()
+      world.firmware.stop()
       simulator.stop()
       ws?.close()
       await app.close()

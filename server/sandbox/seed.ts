@@ -25,4 +25,9 @@ export const SEED_USERS: SeedUser[] = [
     bindings: [{ did: 'Ac0dQwZw6uU2vNa5Ye8TcL', role: 'owner', dev_alias: '主卧空调' }],
   },
   { openid: 'oDemo_LaoWang_9kL4mV6xZ0oP', nickname: '老王', bindings: [] },
+  // The smart-home demo: a Zigbee gateway with a metering plug paired (SEED_SUB_DEVICES); door sensors to pair.
+  { openid: 'oDemo_XiaoLi_5hG8jT2wQ4rZ', nickname: '小李', bindings: [{ did: 'Gw5hUbRb1yY7zSe0Ci3XgP', role: 'owner', dev_alias: '客厅网关' }] },
 ]
+
+/** Sub-devices already paired with a demo gateway on an empty store (the door sensors stay on the shelf, to pair). */
+export const SEED_SUB_DEVICES: Array<{ did: string; gw_did: string; dev_alias: string }> = [{ did: 'Mp1cMfNf5cC1dWi4Gm7BkT', gw_did: 'Gw5hUbRb1yY7zSe0Ci3XgP', dev_alias: '电水壶插座' }]

@@ -12,6 +12,7 @@ import {
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
 import { channelsFor, CONFIG_HINT, verdictOf, type Channel } from './channels'
 import { commandResults, COMMAND_ANSWER_MS } from './command-results'
+import { checkFirmware as checkFirmwareOf } from './firmware-notices'
 import { SnotiClient, type SnotiEndpoint, type SnotiPush } from './snoti-client'
 
 /** Bindings read per user are trusted this long; bind/unbind events keep them current in between. */
@@ -23,6 +24,8 @@ const RETRY_EVERY_MS = 30_000
 const HOLD_TICK_MS = 1000
 /** Notices held back by WeChat's daily quota (45009) go out as one digest per user and device this often. */
 const DIGEST_EVERY_MS = 3600_000
+/** Owners' devices are asked for new firmware this often (and whenever one comes online). */
+const FIRMWARE_CHECK_MS = 10 * 60_000
 
 export interface WorkerOptions {
   /** Where history, alerts and notices live: PostgreSQL when the cluster has it (shared by every worker), else SQLite. */
@@ -50,6 +53,8 @@ export interface WorkerOptions {
   digestEveryMs?: number
   /** How long a sent command whose page closed may wait for the device's report before it is told as failed. */
   commandAnswerMs?: number
+  /** How often every owner's devices are checked for new firmware (firmware-notices.ts); also on each device_online. */
+  firmwareCheckMs?: number
 }
 
 export interface EventWorker {
@@ -61,6 +66,8 @@ export interface EventWorker {
   tick: () => Promise<void>
   /** Sends what WeChat's quota held back, one digest per user and device (runs every hour by itself). */
   sendDigests: () => Promise<void>
+  /** Checks the owners' devices (or one) for new firmware and sends each version's notice once (firmware-notices.ts). */
+  checkFirmware: (did?: string) => Promise<void>
   /** Stores one event with its consequences, as a push from SNoti is (bench/events drives it without a socket). */
   process: (push: SnotiPush) => Promise<void>
   stop: () => void
@@ -334,6 +341,20 @@ export function startWorker(options: WorkerOptions): EventWorker {
     return sending
   }
 
+  // ---- firmware updates: asked for, not pushed (firmware-notices.ts) ----
+  const firmwareDeps = {
+    store, now, log,
+    asUser: async <T>(openid: string, path: string): Promise<T> => {
+      const { token } = await gizwits<{ token: string }>('/app/users', { method: 'POST', body: JSON.stringify({ phone_id: openid }) })
+      return gizwits<T>(path, { token })
+    },
+  }
+  let checking: Promise<void> = Promise.resolve()
+  const checkFirmware = (did?: string): Promise<void> => {
+    checking = checking.then(() => checkFirmwareOf(firmwareDeps, did)).catch((error: Error) => log(`firmware check failed: ${error.message}`)).then(() => flushNotices())
+    return checking
+  }
+
   const client = new SnotiClient({
     endpoint: options.snoti,
     prefetch: options.prefetch,
@@ -346,6 +367,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
       snotiLagSeconds.set(Math.max(0, Date.now() / 1000 - push.created_at))
       await options.afterStore?.(push)
       void flushNotices()
+      if (push.event_type === 'device_online') void checkFirmware(push.did)
     },
   })
   workerStarted()
@@ -359,11 +381,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
   holds.unref()
   const digests = setInterval(() => void sendDigests(), options.digestEveryMs ?? DIGEST_EVERY_MS)
   digests.unref()
+  const firmware = setInterval(() => void checkFirmware(), options.firmwareCheckMs ?? FIRMWARE_CHECK_MS)
+  firmware.unref()
 
   function stop(): void {
     clearInterval(retry)
     clearInterval(holds)
     clearInterval(digests)
+    clearInterval(firmware)
     client.stop()
   }
 
@@ -373,12 +398,14 @@ export function startWorker(options: WorkerOptions): EventWorker {
     flushNotices,
     tick,
     sendDigests,
+    checkFirmware,
     process: (push) => store.atomically((tx) => apply(tx, push), push.did),
     stop,
     drain: async () => {
       clearInterval(retry)
       clearInterval(holds)
       clearInterval(digests)
+      clearInterval(firmware)
       await client.drain()
       await sending
     },

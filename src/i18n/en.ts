@@ -24,6 +24,7 @@ const en: Messages<typeof zhCN> = {
     alarms: '{n} alarms',
   },
   device: {
+    viaHub: 'via {hub}',
     online: 'Online',
     offline: 'Offline',
     unknown: 'Connecting',

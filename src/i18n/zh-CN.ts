@@ -20,6 +20,7 @@ export default {
     alarms: '{n} 条报警',
   },
   device: {
+    viaHub: '经 {hub} 连接',
     online: '在线',
     offline: '离线',
     unknown: '连接中',

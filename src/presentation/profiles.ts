@@ -103,6 +103,18 @@ export const PROFILES: Record<string, PresentationProfile> = {
         enums: { LED_Color: { 自定义: 'Custom', 黄色: 'Yellow', 紫色: 'Purple', 粉色: 'Pink' } },
       },
     },
+  },  // 智能网关, 门窗传感器, 计量插座 (server/sandbox/products/zigbee-hub, door-sensor, metering-plug)
+  '3a7c9e1f5b2d4c6e8a0b1c2d3e4f5061': {
+    icon: 'device', power: 'LED_OnOff', card: ['Sub_Count'],
+    words: { en: { name: 'Gateway', attrs: { LED_OnOff: 'Indicator light', Sub_Count: 'Sub-devices', Signal: 'Signal' } } },
+  },
+  '4b8d0f2a6c3e5d7f9b1c2d3e4f506172': {
+    icon: 'device', card: ['Contact', 'Battery'],
+    words: { en: { name: 'Door sensor', attrs: { Contact: 'Open', Alarm_Armed: 'Armed', Battery: 'Battery', Alert_Intrusion: 'Intrusion', Alert_Low_Battery: 'Low battery' } } },
+  },
+  '5c9e1a3b7d4f6e8a0c2d3e4f50617283': {
+    icon: 'device', power: 'Power_Switch', card: ['Power', 'Energy'],
+    words: { en: { name: 'Metering plug', attrs: { Power_Switch: 'Power', Power: 'Load', Energy: 'Energy used', Voltage: 'Voltage', Fault_Overload: 'Overload' } } },
   },
 }
 

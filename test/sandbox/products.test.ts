@@ -35,8 +35,11 @@ describe('product folders', () => {
     const products = await loadProducts()
     expect([...products.values()].map((product) => [product.folder, product.definition.name, product.sharing, product.module.devices.length])).toEqual([
       ['air-conditioner', '空调', true, 4],
+      ['door-sensor', '门窗传感器', true, 2],
+      ['metering-plug', '计量插座', true, 1],
       ['pet-house', '宠物屋', false, 2],
       ['plant-waterer', '智能浇花器', true, 3],
+      ['zigbee-hub', '智能网关', true, 2],
     ])
   })
 

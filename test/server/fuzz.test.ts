@@ -160,6 +160,12 @@ const UPSTREAM: Upstream[] = [
   { method: 'POST', path: /^\/app\/common_scheduler$/, body: strict({ ...SCHEDULE, did: Type.String({ pattern: DID_PATTERN }) }), control: true, didOf: (_path, body) => (body as { did: string }).did },
   { method: 'PUT', path: /^\/app\/common_scheduler\/[0-9a-f]{24}$/, body: strict({ ...SCHEDULE, did: Type.String({ pattern: DID_PATTERN }) }), control: true, didOf: (_path, body) => (body as { did: string }).did },
   { method: 'DELETE', path: /^\/app\/common_scheduler\/[0-9a-f]{24}$/ },
+  // A gateway's pairing window and sub-devices, and firmware (issue 16).
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/sub_devices$`) },
+  { method: 'POST', path: new RegExp(`^/app/devices/${SEG}/sub_devices$`), body: strict({ timeout: Type.Optional(Type.Integer({ minimum: 10, maximum: 254 })) }) },
+  { method: 'DELETE', path: new RegExp(`^/app/devices/${SEG}/sub_devices/${SEG}$`) },
+  { method: 'GET', path: new RegExp(`^/app/devices/${SEG}/ota$`) },
+  { method: 'POST', path: new RegExp(`^/app/devices/${SEG}/ota$`), body: strict({ firmware_type: Type.Union([Type.Literal('wifi'), Type.Literal('mcu')]) }) },
 ]
 
 /** Why a value may not be written to a datapoint, judged from the product definition alone (not the BFF's code). */

@@ -108,7 +108,7 @@ describe('device labels', () => {
     const sandbox = await startTestSandbox({ appUrl: 'http://localhost:8080' })
     try {
       const page = await (await fetch(`${sandbox.url}/sandbox/labels`)).text()
-      expect(page.match(/data-label="/g)).toHaveLength(9)
+      expect(page.match(/data-label="/g)).toHaveLength(14) // nine devices, two gateways, two door sensors and a metering plug
       expect(page).toContain(`href="http://localhost:8080/bind?product_key=4214bf2d79694a259232431b6f2ef46b&mac=accf2350d449&sig=${labelSignature(DEMO_LABEL_KEY, PRODUCT, 'accf2350d449')}"`)
       const svg = await fetch(`${sandbox.url}/sandbox/devices/Nw1eRxAx7vV3wOb6Zf9UdM/label.svg`)
       expect(svg.headers.get('content-type')).toContain('image/svg+xml')

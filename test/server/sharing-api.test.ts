@@ -56,7 +56,7 @@ describe('binding from a scanned code', () => {
 
   test('should list the products this deployment supports, by name', async () => {
     const products = await json<ProductSummary[]>(await guest('/api/products'))
-    expect(products.map((p) => p.name).sort()).toEqual(['宠物屋', '智能浇花器', '空调'].sort())
+    expect(products.map((p) => p.name).sort()).toEqual(['宠物屋', '智能浇花器', '空调', '智能网关', '门窗传感器', '计量插座'].sort())
     expect(products.find((p) => p.name === '空调')?.product_key).toBe(AC_PRODUCT)
   })
 })

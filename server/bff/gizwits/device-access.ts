@@ -1,4 +1,6 @@
 // What a user may touch: their bindings (cached briefly, refreshed on a miss) and the product definitions.
+// A sub-device follows its gateway: a user who may not see the gateway (`gw_did`) does not see its sub-devices,
+// whatever the cloud lists (`visible` below; every check and list goes through it).
 // A miss is remembered for a few seconds and a user's list is read again at most once per MIN_REFRESH_MS, so
 // guessing device ids costs the cloud nothing. What invalidates the cache is decided in one place,
 // gizwits/binding-changes.ts, which every change of bindings reports to; forget and forgetDevice are its tools.
@@ -33,13 +35,21 @@ export class DeviceAccess {
     const age = cached ? Date.now() - cached.at : Infinity
     // A refresh asked for within MIN_REFRESH_MS of the last read gets that read: guesses must not cost the cloud.
     if (cached && (age < MIN_REFRESH_MS || (!refresh && age < BINDINGS_TTL_MS))) return cached.devices
-    const devices = await this.accounts.withToken(openid, (token) => this.client.getAllBindings(token))
+    const devices = visible(await this.accounts.withToken(openid, (token) => this.client.getAllBindings(token)))
     this.remember(openid, devices)
     return devices
   }
 
+  /** The user's whole list, as the cloud gave it; kept without the sub-devices they may not see. */
   remember(openid: string, devices: BoundDevice[]): void {
-    this.bindings.set(openid, { devices, at: Date.now() })
+    this.bindings.set(openid, { devices: visible(devices), at: Date.now() })
+  }
+
+  /** A page of the user's list without the sub-devices whose gateway they may not see. */
+  async visibleOf(openid: string, page: BoundDevice[]): Promise<BoundDevice[]> {
+    if (!page.some((device) => device.type === 'sub_dev')) return page
+    const seen = new Set((await this.devicesOf(openid)).map((device) => device.did))
+    return page.filter((device) => device.type !== 'sub_dev' || seen.has(device.did))
   }
 
   forget(openid: string): void {
@@ -82,6 +92,12 @@ export class DeviceAccess {
     if (this.allowedProducts().has(productKey)) return true
     return (await this.devicesOf(openid)).some((device) => device.product_key === productKey)
   }
+}
+
+/** Sub-devices whose gateway is not in the same list go: access to a sub-device is access to its gateway. */
+function visible(devices: BoundDevice[]): BoundDevice[] {
+  const dids = new Set(devices.map((device) => device.did))
+  return devices.filter((device) => device.type !== 'sub_dev' || (device.gw_did !== null && device.gw_did !== undefined && dids.has(device.gw_did)))
 }
 
 function notFound(): ApiError {

@@ -7,6 +7,7 @@ import type {
   SharingCodeInfo, SharingCreateBody, SharingCreated, SharingIdResult, SharingList, SharingQuery, UnbindResult, UserToken,
 } from '@shared/open-api'
 import { countGizwitsError } from '../ops/metrics'
+import type { OtaInfo, OtaStartBody, OtaStarted, PairingBody, PairingOpened, SubDeviceList } from '@shared/open-api/gateway'
 
 export class GizwitsApiError extends Error {
   constructor(readonly status: number, readonly body: GizwitsErrorBody) {
@@ -95,6 +96,28 @@ export class OpenApiClient {
       devices.push(...page.devices)
       if (page.devices.length < limit) return devices
     }
+  }
+
+  // Gateways and firmware (src/shared/open-api/gateway.ts): the sandbox's stand-ins for the SDK's central control
+  // and GizDeviceOTA.
+  subDevices(token: string, did: string): Promise<SubDeviceList> {
+    return this.request('GET', `/app/devices/${seg(did)}/sub_devices`, { token })
+  }
+
+  openPairing(token: string, did: string, body: PairingBody): Promise<PairingOpened> {
+    return this.request('POST', `/app/devices/${seg(did)}/sub_devices`, { token, body })
+  }
+
+  removeSubDevice(token: string, did: string, subDid: string): Promise<Record<string, never>> {
+    return this.request('DELETE', `/app/devices/${seg(did)}/sub_devices/${seg(subDid)}`, { token })
+  }
+
+  checkFirmware(token: string, did: string): Promise<OtaInfo> {
+    return this.request('GET', `/app/devices/${seg(did)}/ota`, { token })
+  }
+
+  upgradeFirmware(token: string, did: string, body: OtaStartBody): Promise<OtaStarted> {
+    return this.request('POST', `/app/devices/${seg(did)}/ota`, { token, body })
   }
 
   getDevice(token: string, did: string): Promise<BoundDevice> {

@@ -49,6 +49,8 @@ export function limitGroupOf(method: string, url: string): LimitGroup | null {
   // A group control and a scene run are controls too (each may move many devices).
   if (method === 'POST' && /^\/api\/app\/(group\/[^/]+\/control|scene\/[^/]+\/task)$/.test(url)) return 'control'
   if (method !== 'GET' && method !== 'HEAD' && url.startsWith('/api/app/rules')) return 'rules'
+  // Opening a gateway's pairing window and starting a firmware upgrade make the device act, as a control does.
+  if (method === 'POST' && /^\/api\/app\/devices\/[^/]+\/(sub_devices|ota)$/.test(url)) return 'control'
   if (url.startsWith('/api/') || url.startsWith('/auth/')) return method === 'GET' || method === 'HEAD' ? 'read' : 'write'
   return null
 }

@@ -107,6 +107,12 @@ const zhCN = {
   schedule_in_past: '这个时间已经过去了，请选一个以后的时间',
   schedule_dates_reversed: '结束日期不能早于开始日期',
   rule_group_product: '规则里分组的产品和分组本身的不一致',
+  not_a_gateway: '这台设备不是网关，不能添加子设备',
+  gateway_owner_only: '只有网关的主人可以添加或移除子设备',
+  share_the_gateway: '子设备跟随网关分享，请分享它所在的网关',
+  ota_owner_only: '只有设备主人可以升级固件',
+  firmware_not_found: '没有可升级的新固件',
+  ota_busy: '设备正在升级，请等它完成',
 } as const
 
 export type MessageKey = keyof typeof zhCN
@@ -216,6 +222,12 @@ const en: Record<MessageKey, string> = {
   schedule_in_past: 'That time has already passed; pick a later one',
   schedule_dates_reversed: 'The end date cannot be before the start date',
   rule_group_product: 'The rule gives a product that is not the group\'s own',
+  not_a_gateway: 'This device is not a gateway; sub-devices cannot be added to it',
+  gateway_owner_only: 'Only the gateway\'s owner can add or remove sub-devices',
+  share_the_gateway: 'Sub-devices are shared with their gateway: share the gateway instead',
+  ota_owner_only: 'Only the device\'s owner can update its firmware',
+  firmware_not_found: 'There is no newer firmware to install',
+  ota_busy: 'The device is updating; please wait for it to finish',
 }
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }

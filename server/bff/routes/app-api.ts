@@ -20,7 +20,7 @@ export async function appApiRoutes(app: RouteScope, context: Context): Promise<v
     const { openid, query } = request
     const page = await accounts.withToken(openid, (token) => client.getBindings(token, query))
     if ((query.skip ?? 0) === 0 && page.devices.length < (query.limit ?? 20)) access.remember(openid, page.devices)
-    return page
+    return { ...page, devices: await access.visibleOf(openid, page.devices) }
   })
 
   app.get('/api/app/devices/:did', { schema: { params: Did, response: { 200: BoundDevice, ...errors } } }, async (request) => {

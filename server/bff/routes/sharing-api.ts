@@ -40,7 +40,9 @@ export async function sharingRoutes(app: RouteScope, context: Context): Promise<
   app.post('/api/app/sharing', { schema: { body: SharingCreateBody, response: { 201: SharingCreated, ...errors } } }, async (request, reply) => {
     const { openid } = request
     const body = request.body
-    await requireOwner(openid, body.did, { sharing: true })
+    const device = await requireOwner(openid, body.did, { sharing: true })
+    // A sub-device is shared with its gateway (gizwits/device-access.ts): alone, the guest could not see it.
+    if (device.type === 'sub_dev') throw new ApiError(400, 'share_the_gateway', 'share_the_gateway')
     const created = await accounts.withToken(openid, (token) => client.createSharing(token, body))
     bindingChanges.userChanged(openid)
     return reply.status(201).send(created)

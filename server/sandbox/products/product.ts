@@ -15,7 +15,13 @@ export interface DeviceSeed {
   online: boolean
   /** Drops offline now and then in 'live' mode. */
   flaky?: boolean
+  /** Firmware versions as it leaves the factory (Gizwits' 8-digit form, e.g. `04020020`); defaults below. */
+  firmware?: { wifi?: string; mcu?: string }
 }
+
+/** What a device is to the cloud (the `type` of a binding, seed 003): on its own, a central-control gateway, or a
+ * sub-device that reaches the cloud only through a gateway (gateways.ts). */
+export type DeviceKind = 'normal' | 'center_control' | 'sub_dev'
 
 /** One 'live' tick of one device: what its behaviour sees, and the helpers it changes values with. */
 export interface Tick {
@@ -41,6 +47,8 @@ export interface ProductModule {
   /** What the cloud keeps beside the definition: the secret `bind_mac` signs with, and whether device sharing is on
    * (sharing decides the roles bindings get, seed 003 设备绑定). */
   cloud: { productSecret: string; sharing: boolean }
+  /** `center_control` for a gateway, `sub_dev` for a product that joins one (normal when left out). */
+  kind?: DeviceKind
   /** The product's virtual devices. */
   devices: DeviceSeed[]
   /** Plausible first readings on an empty store, so a new demo looks alive at once (display values). Datapoints
@@ -65,6 +73,7 @@ export interface SandboxProduct {
   definition: ProductDefinition
   secret: string
   sharing: boolean
+  kind: DeviceKind
   attrs: AttrItem[]
   module: ProductModule
 }

@@ -39,7 +39,7 @@ export async function loadProducts(root = ROOT): Promise<Map<string, SandboxProd
       if (!MAC.test(device.mac)) throw new Error(`${where} device ${device.did}: mac must be 12 lower-case hex digits`)
       dids.add(device.did)
     }
-    products.set(definition.product_key, { folder, definition, secret: module.cloud.productSecret, sharing: module.cloud.sharing, attrs, module })
+    products.set(definition.product_key, { folder, definition, secret: module.cloud.productSecret, sharing: module.cloud.sharing, kind: module.kind ?? 'normal', attrs, module })
   }
   return products
 }

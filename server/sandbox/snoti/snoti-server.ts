@@ -18,6 +18,8 @@ export const SNOTI_EVENTS: Record<string, string> = {
   'device.attr_fault': 'attr_fault',
   'device.bind': 'device_bind',
   'device.unbind': 'device_unbind',
+  'center_control.sub_device_added': 'sub_device_added',
+  'center_control.sub_device_deleted': 'sub_device_deleted',
 }
 
 /** `invalid_msg` codes. Gizwits publishes no table; these are the ones its Python client acts on. */
@@ -198,9 +200,20 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
     if (!state) return
     publish(state.seed.product_key, bind ? 'device_bind' : 'device_unbind', { ...envelope(did), app_id: options.gizwitsAppId, uid })
   }
+  // A gateway's sub-device joined or was removed: pushed on the gateway's product with the child's identity
+  // (`child_passcode` is AES-encrypted with the gateway's passcode on the real stream; not imitated).
+  const onSubDevice = (gwDid: string, did: string, added: boolean) => {
+    const gw = device(gwDid)
+    const child = device(did)
+    if (!gw || !child) return
+    publish(gw.seed.product_key, added ? 'sub_device_added' : 'sub_device_deleted', {
+      ...envelope(gwDid), child_product_key: child.seed.product_key, child_did: did, child_mac: child.seed.mac,
+    })
+  }
   world.devices.on('report', onReport)
   world.devices.on('online', onOnline)
   world.bindings.on('binding', onBinding)
+  world.gateways.on('subDevice', onSubDevice)
 
   // ---- the protocol ----
   type Entry = { product_key?: unknown; auth_id?: unknown; auth_secret?: unknown; subkey?: unknown; events?: unknown }
@@ -386,6 +399,7 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
       world.devices.off('report', onReport)
       world.devices.off('online', onOnline)
       world.bindings.off('binding', onBinding)
+      world.gateways.off('subDevice', onSubDevice)
       for (const connection of connections) connection.socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },

@@ -88,6 +88,10 @@ export function openSandboxStore(file: string): Database.Database {
     CREATE TABLE IF NOT EXISTS wechat_subscribe_credits (openid TEXT NOT NULL, template_id TEXT NOT NULL, credits INTEGER NOT NULL, PRIMARY KEY (openid, template_id));
     CREATE TABLE IF NOT EXISTS raw_data (id INTEGER PRIMARY KEY AUTOINCREMENT, did TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL, timestamp REAL NOT NULL, entry TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS raw_data_did_kind_at ON raw_data (did, kind, timestamp);
+    CREATE TABLE IF NOT EXISTS sub_devices (did TEXT PRIMARY KEY, gw_did TEXT NOT NULL, joined_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS device_firmware (did TEXT PRIMARY KEY, wifi TEXT NOT NULL, mcu TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS firmware_catalogue (product_key TEXT NOT NULL, firmware_type TEXT NOT NULL, version TEXT NOT NULL,
+      notes TEXT NOT NULL, forced INTEGER NOT NULL, published_at INTEGER NOT NULL, PRIMARY KEY (product_key, firmware_type));
   `)
   const bindingColumns = (db.prepare('PRAGMA table_info(bindings)').all() as Array<{ name: string }>).map((column) => column.name)
   if (!bindingColumns.includes('expires_at')) db.exec('ALTER TABLE bindings ADD COLUMN expires_at INTEGER')

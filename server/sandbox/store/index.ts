@@ -6,6 +6,7 @@ import { DeviceStore } from './devices'
 import { RawDataStore } from './raw-data'
 import { RuleStore } from './rules'
 import { SchedulerStore } from './schedulers'
+import { GatewayStore } from './gateways'
 import { SharingStore } from './sharings'
 import { UserStore } from './users'
 import { WechatStore } from './wechat'
@@ -14,6 +15,7 @@ export interface SandboxStores {
   users: UserStore
   bindings: BindingStore
   devices: DeviceStore
+  gateways: GatewayStore
   sharings: SharingStore
   wechat: WechatStore
   rawData: RawDataStore
@@ -31,6 +33,7 @@ export function openStores(file: string): SandboxStores {
     users: new UserStore(db),
     bindings: new BindingStore(db),
     devices: new DeviceStore(db),
+    gateways: new GatewayStore(db),
     sharings: new SharingStore(db),
     wechat: new WechatStore(db),
     rawData: new RawDataStore(db),

@@ -32,6 +32,9 @@ export const BoundDevice = Type.Object({
   product_name: Type.Optional(Type.String()),
   proto_ver: Type.Optional(Type.String()),
   wifi_soft_version: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  mcu_soft_version: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** A sub-device's gateway (`type: sub_dev`); real responses carry it on every device, null when none. */
+  gw_did: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   is_sandbox: Type.Optional(Type.Boolean()),
 })
 export type BoundDevice = Static<typeof BoundDevice>
