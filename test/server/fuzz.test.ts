@@ -265,7 +265,17 @@ function valid(schema: Schema, name: string): unknown {
     case 'number': return random.int(schema.minimum ?? 0, schema.maximum ?? 100)
     case 'boolean': return random.chance(0.5)
     case 'null': return null
-    case 'array': return Array.from({ length: random.int(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)) }, () => valid(schema.items!, name))
+    case 'array': {
+      const items = Array.from({ length: random.int(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)) }, () => valid(schema.items!, name))
+      if (!schema.uniqueItems) return items
+      // uniqueItems: a repeated item is drawn again (a few times: a narrow item schema may have few values).
+      const seen = new Set<string>()
+      return items.map((item) => {
+        for (let attempt = 0; seen.has(JSON.stringify(item)) && attempt < 20; attempt++) item = valid(schema.items!, name)
+        seen.add(JSON.stringify(item))
+        return item
+      }).filter((item, index, all) => all.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === index)
+    }
     case 'object': {
       const out: Record<string, unknown> = {}
       for (const [key, property] of Object.entries(schema.properties ?? {})) {
