@@ -10,7 +10,7 @@ export { sqliteHistoryStore, type AlertOp, type AlertRule, type HistoryStore, ty
 export { sendTemplateMessage, TemplateMessageError, type TemplateMessage } from './wechat/template-message'
 export { sendCustomText, sendSubscribeMessage, type SubscribeMessage } from './wechat/notify-messages'
 export { WeChatApiError, WeChatErrcode } from './wechat/errors'
-export { sqliteCommandStore, type CommandResults } from './store/command-store'
+export { sqliteCommandStore, type CommandResults, type CommandStore } from './store/command-store'
 export { AccessTokenSource } from './wechat/access-token'
 export { memoryTokenCache } from './wechat/token-cache'
 // The process's figures (ops/metrics.ts): the worker counts alerts, notices and the event stream's lag there, so the

@@ -12,8 +12,18 @@ const KEEP_S = 31 * 24 * 3600
 /** The address the sandbox's devices and apps talk from (the cloud logs the peer's IP). */
 const LOCAL_IP = '127.0.0.1'
 
-/** Who sent a control: an app user (uid + appid, `client`), or the cloud's rule engine / enterprise API (`d3`). */
-export type WriteOrigin = { source: 'client'; uid: string; appid: string } | { source: 'd3' }
+/**
+ * Who sent a control, in SNoti's words (its `app2dev_kv` event's `source`): an app user (`client`, uid + appid),
+ * the Open API on a user's behalf (`open_api`: a group control, a scene step), the cloud's scheduler (`scheduler`,
+ * the schedule's maker), its linkage rules (`d3`, the rule's maker), or the enterprise API / SNoti's own remote
+ * control (`enterprise_api`, nobody). raw_data knows only `client` and `d3` (seed 003): everything not an app's is
+ * logged there as `d3`.
+ */
+export type WriteOrigin =
+  | { source: 'client'; uid: string; appid: string }
+  | { source: 'open_api' | 'scheduler'; uid: string }
+  | { source: 'd3'; uid?: string }
+  | { source: 'enterprise_api' }
 
 /**
  * The P0 frame as hex: header 00000003, length, flag 00, command 0090 (to the device) or 0091 (from it), action
@@ -41,7 +51,7 @@ export class RawLog {
 
   /** A control on its way to the device. */
   app2dev(did: string, attrs: Attrs, origin: WriteOrigin): void {
-    this.add(did, 'cmd', 'app2dev', { ...(origin.source === 'client' ? { uid: origin.uid, appid: origin.appid } : {}), ip: LOCAL_IP, payload_bin: p0('0090', '01', attrs), source: origin.source })
+    this.add(did, 'cmd', 'app2dev', { ...(origin.source === 'client' ? { uid: origin.uid, appid: origin.appid } : {}), ip: LOCAL_IP, payload_bin: p0('0090', '01', attrs), source: origin.source === 'client' ? 'client' : 'd3' })
   }
 
   page(...args: Parameters<RawDataStore['page']>): ReturnType<RawDataStore['page']> {

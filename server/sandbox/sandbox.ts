@@ -132,7 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
     },
   }
-  const rules = new RuleEngine(world, stores.rules, (did, attrs) => simulator.write(did, attrs), ruleGroups, clock)
+  const rules = new RuleEngine(world, stores.rules, simulator, ruleGroups, clock)
   // The cloud runs schedules itself, on sandbox time (automation/scheduler.ts); a group or scene schedule is run by the
   // groups' and scenes' owners (automation/groups.ts, scenes.ts), its result what each device answered.
   const scheduleTargets = (): AutomationTargets => automation ? {
@@ -243,7 +243,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const fleet = options.fleet && options.fleet.devices > 0 ? startFleet(world, simulator, options.fleet) : null
   scheduler.start()
   // SNoti listens to the owners' own events (devices: report/online; bindings: binding), as a consumer would.
-  const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs) })
+  const snoti = await startSnoti({ world, gizwitsAppId: options.gizwitsAppId, port: options.snotiPort ?? 0, host, idleTimeoutMs: options.snotiIdleTimeoutMs, write: (did, attrs) => simulator.write(did, attrs, { source: 'enterprise_api' }), controls: simulator.controls })
 
   return {
     url: `http://${listening.host}:${port}`,

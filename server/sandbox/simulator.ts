@@ -1,6 +1,7 @@
 // How virtual devices behave over time: a write is applied and reported back after a short delay, like a real
 // MCU; in 'live' mode each device's product ticks (sensors drift, automations run, alarms and faults fire and
 // clear: products/*/index.ts), and a flaky device drops offline now and then.
+import { EventEmitter } from 'node:events'
 import type { Attrs, AttrValue } from '@shared/open-api'
 import { quantize } from './device-rules'
 import type { Bindings } from './bindings'
@@ -27,6 +28,11 @@ export class DeviceSimulator {
   private ticks = 0
   private faultTicks = new Map<string, number>()
   private writes = 0
+  /**
+   * Every control a device is sent, with who sent it and how, as the cloud announces it (SNoti's `app2dev_kv`):
+   * the ones it applies and the ones sent while it was offline, which never arrive.
+   */
+  readonly controls = new EventEmitter<{ control: [did: string, attrs: Attrs, origin: WriteOrigin] }>()
 
   constructor(
     private readonly devices: Devices,
@@ -55,6 +61,7 @@ export class DeviceSimulator {
   write(did: string, attrs: Attrs, origin: WriteOrigin = { source: 'd3' }): number {
     const write = ++this.writes
     this.rawLog?.app2dev(did, attrs, origin)
+    this.controls.emit('control', did, attrs, origin)
     const timeout = setTimeout(() => {
       this.pending.delete(timeout)
       const device = this.devices.get(did)
@@ -63,6 +70,15 @@ export class DeviceSimulator {
     }, this.reportDelayMs())
     this.pending.add(timeout)
     return write
+  }
+
+  /**
+   * A control the cloud sent to a device it knew was offline (a schedule's or a rule's: they are not held back,
+   * they fail): logged and announced like any control, never applied.
+   */
+  undelivered(did: string, attrs: Attrs, origin: WriteOrigin): void {
+    this.rawLog?.app2dev(did, attrs, origin)
+    this.controls.emit('control', did, attrs, origin)
   }
 
   private tick(): void {

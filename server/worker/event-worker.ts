@@ -185,6 +185,13 @@ export function startWorker(options: WorkerOptions): EventWorker {
         await notify(tx, did, key, edge, at, true, () => (edge === 'fire' ? { title: data.attr_displayname, detail: push.event_type === 'attr_fault' ? '设备故障' : '设备报警' } : { title: `已恢复：${data.attr_displayname}`, detail: '已恢复' }))
         break
       }
+      case 'app2dev_kv':
+        // A control the cloud sent: a schedule's or a rule's goes into the command journal (command-results.ts).
+        await commands.fromControl(tx, { id: `cloud-${eventKey(push).slice(0, 40)}`, did, source: push.source, uid: push.uid, data: push.data })
+        break
+      case 'device_offline':
+        await commands.deviceOffline(did)
+        break
       case 'device_bind':
         if (typeof push.uid === 'string') await tx.addAudience(did, push.uid)
         break

@@ -15,7 +15,7 @@ export interface SnotiEndpoint {
 
 export interface SnotiPush { delivery_id: number; msg_id?: string; event_type: string; product_key: string; did: string; created_at: number; [field: string]: unknown }
 
-export const SUBSCRIBED_EVENTS = ['device.online', 'device.offline', 'device.status.kv', 'device.attr_alert', 'device.attr_fault', 'device.bind', 'device.unbind']
+export const SUBSCRIBED_EVENTS = ['device.online', 'device.offline', 'device.status.kv', 'device.attr_alert', 'device.attr_fault', 'device.bind', 'device.unbind', 'device.app2dev.kv']
 
 export interface SnotiClientOptions {
   endpoint: SnotiEndpoint

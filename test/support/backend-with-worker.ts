@@ -11,7 +11,7 @@ import { startBackend, type Backend, type BackendOptions } from './backend'
 export interface BackendWithWorker { backend: Backend; db: Database.Database; worker: EventWorker; close: () => Promise<void> }
 
 /** `worker`: options of the worker to change for a test (say, a shorter time for a command's answer). */
-export async function startBackendWithWorker(workerOptions: Partial<Pick<WorkerOptions, 'commandAnswerMs' | 'holdTickMs'>> = {}, backendOptions: BackendOptions = {}): Promise<BackendWithWorker> {
+export async function startBackendWithWorker(workerOptions: Partial<Pick<WorkerOptions, 'commandAnswerMs' | 'holdTickMs' | 'afterStore'>> = {}, backendOptions: BackendOptions = {}): Promise<BackendWithWorker> {
   const backend = await startBackend(backendOptions)
   const db = openDatabase(join(backend.context.config.dataDir, 'app.db'))
   const { snoti } = backend.sandbox

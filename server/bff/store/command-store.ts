@@ -63,6 +63,8 @@ export interface CommandResults {
   confirmByReport: (did: string, values: Attrs, sinceMs: number) => Awaitable<number>
   /** Commands to be told that were sent before `beforeMs` and never confirmed: failed, the device never answered. */
   failUnanswered: (beforeMs: number) => Awaitable<number>
+  /** The device went offline: its schedules' and rules' sent commands still waiting to be told fail now (`device_offline`). */
+  failOffline: (did: string) => Awaitable<number>
   /** Settled commands whose result is to be told and was not yet. */
   resultsToTell: () => Awaitable<CommandToTell[]>
   markTold: (openid: string, id: string) => Awaitable<void>
@@ -78,6 +80,7 @@ export function reportShows(asked: Attrs | null, values: Attrs): boolean {
 export interface SqliteCommandStore extends CommandStore, CommandResults {
   confirmByReport: (did: string, values: Attrs, sinceMs: number) => number
   failUnanswered: (beforeMs: number) => number
+  failOffline: (did: string) => number
   resultsToTell: () => CommandToTell[]
   markTold: (openid: string, id: string) => void
   ofDevice: (did: string, limit: number, beforeMs?: number) => LoggedCommand[]
@@ -122,6 +125,8 @@ export function sqliteCommandStore(db: Database.Database): SqliteCommandStore {
     },
     failUnanswered: (beforeMs) =>
       db.prepare("UPDATE relay_commands SET state = 'failed', reason = 'no_report', updated_at = ? WHERE tell_result = 1 AND told = 0 AND state = 'sent' AND updated_at < ?").run(Date.now(), beforeMs).changes,
+    failOffline: (did) =>
+      db.prepare("UPDATE relay_commands SET state = 'failed', reason = 'device_offline', updated_at = ? WHERE did = ? AND source IN ('schedule', 'rule') AND tell_result = 1 AND told = 0 AND state = 'sent'").run(Date.now(), did).changes,
     resultsToTell: () => (db.prepare(`SELECT openid, id, did, state, reason, attrs, source, updated_at FROM relay_commands
                                         WHERE tell_result = 1 AND told = 0 AND state IN ('confirmed', 'failed', 'expired') ORDER BY updated_at`).all() as Array<{
       openid: string; id: string; did: string; state: CommandToTell['state']; reason: CommandFailure | null; attrs: string | null; source: CommandSource; updated_at: number

@@ -40,6 +40,8 @@ export interface HistoryStore {
    * since then, or online now).
    */
   deviceFigures: (sinceS: number) => Promise<{ onlineNow: number; onlineSince: number }>
+  /** Whether the device's latest presence event the worker stored (online, offline or a report) is an offline. */
+  offline: (did: string) => Promise<boolean>
   history: (did: string, attr: string, fromS: number, toS: number, bucketS: number) => Promise<HistoryBucket[]>
   /** When the store's first value of this datapoint is from (UTC seconds), or null when it has none. */
   firstValueAt: (did: string, attr: string) => Promise<number | null>
@@ -165,6 +167,8 @@ function sqliteStatements(db: Database.Database): Omit<Sync<HistoryStore>, 'atom
           )) AS online_since`).get(sinceS) as { online_now: number; online_since: number }
       return { onlineNow: row.online_now, onlineSince: row.online_since }
     },
+    offline: (did) => (prepare(`SELECT event_type FROM device_events WHERE did = ? AND event_type IN ('device_online', 'device_offline', 'device_status_kv')
+                                   ORDER BY created_at DESC LIMIT 1`).get(did) as { event_type: string } | undefined)?.event_type === 'device_offline',
     appendValues: (did, at, values) => {
       for (const [attr, value] of Object.entries(values)) insertValue.run(did, attr, at, value)
     },

@@ -175,6 +175,8 @@ function bound(pool: pg.Pool, db: Queryable, claimS: number, inTransaction = fal
           ) AS seen) AS online_since`, [sinceS]))[0]
       return { onlineNow: row.online_now, onlineSince: row.online_since }
     },
+    offline: async (did) => (await rows<{ event_type: string }>(`SELECT event_type FROM device_events WHERE did = $1 AND event_type IN ('device_online', 'device_offline', 'device_status_kv')
+                                                                   ORDER BY created_at DESC LIMIT 1`, [did]))[0]?.event_type === 'device_offline',
     noticesOf: async (openid, did, limit) => rows<Notice>(`SELECT ${NOTICE_COLUMNS} FROM notices WHERE openid = $1 AND did = $2 ORDER BY id DESC LIMIT $3`, [openid, did, limit]),
     inbox: async (openid, limit, beforeId, did) => rows<Notice>(
       `SELECT ${NOTICE_COLUMNS} FROM notices WHERE openid = $1 AND id < $2 AND ($3::text IS NULL OR did = $3) ORDER BY id DESC LIMIT $4`,

@@ -181,6 +181,8 @@ export function pgCommandStore(pool: pg.Pool): CommandStore & CommandResults {
     },
     failUnanswered: async (beforeMs) => (await pool.query("UPDATE relay_commands SET state = 'failed', reason = 'no_report', updated_at = $1 WHERE tell_result = 1 AND told = 0 AND state = 'sent' AND updated_at < $2",
       [Date.now(), beforeMs])).rowCount ?? 0,
+    failOffline: async (did) => (await pool.query("UPDATE relay_commands SET state = 'failed', reason = 'device_offline', updated_at = $1 WHERE did = $2 AND source IN ('schedule', 'rule') AND tell_result = 1 AND told = 0 AND state = 'sent'",
+      [Date.now(), did])).rowCount ?? 0,
     resultsToTell: async () => (await pool.query<{ openid: string; id: string; did: string; state: CommandToTell['state']; reason: CommandToTell['reason']; attrs: string | null; source: CommandToTell['source']; updated_at: string }>(
       `SELECT openid, id, did, state, reason, attrs, source, updated_at FROM relay_commands WHERE tell_result = 1 AND told = 0 AND state IN ('confirmed', 'failed', 'expired') ORDER BY updated_at`)).rows
       .map((row) => ({ openid: row.openid, id: row.id, did: row.did, state: row.state, reason: row.reason, attrs: row.attrs ? (JSON.parse(row.attrs) as Attrs) : {}, source: row.source, updatedAt: Number(row.updated_at) })),

@@ -63,6 +63,7 @@ export async function controlDeviceAndConfirm({ world, simulator }: DeviceContro
       resolve(outcome)
     }
     world.devices.on('report', onReport)
-    write = simulator.write(did, values)
+    // The Open API acting for the user (a group control, a scene step), as SNoti's app2dev_kv names it.
+    write = simulator.write(did, values, { source: 'open_api', uid })
   })
 }

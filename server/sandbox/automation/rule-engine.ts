@@ -9,6 +9,7 @@ import { type Rule, type RuleBody, type RuleLog, type RuleParams, type RuleStepR
 import type { SandboxClock } from '../clock'
 import { fromWire, rejectWrite } from '../device-rules'
 import { ErrorCode, GizwitsFailure } from '../gizwits-errors'
+import type { DeviceSimulator } from '../simulator'
 import type { RuleStore } from '../store/rules'
 import type { World } from '../world'
 import { compileRule, conditionsHold, findLoop, parseRuleBody, type CompiledRule, type RuleGroups } from './rule-model'
@@ -42,7 +43,8 @@ export class RuleEngine {
   constructor(
     private readonly world: World,
     private readonly store: RuleStore,
-    private readonly write: (did: string, attrs: Attrs) => unknown,
+    /** Where the rule's controls go, marked as the rule engine's (`d3`) and its maker's. */
+    private readonly simulator: Pick<DeviceSimulator, 'write' | 'undelivered'>,
     private readonly groups: RuleGroups,
     private readonly clock: SandboxClock,
   ) {
@@ -247,7 +249,6 @@ export class RuleEngine {
     const device = this.world.devices.get(did)
     if (!device) return { result: 'failed', error_code: ErrorCode.DEVICE_NOT_FOUND, detail: 'device not found' }
     if (!this.world.bindings.get(uid, did)) return { result: 'failed', error_code: ErrorCode.DEVICE_NOT_BOUND, detail: 'device no longer bound' }
-    if (!device.online) return { result: 'failed', error_code: ErrorCode.DEVICE_OFFLINE, detail: 'device offline' }
     const values: Attrs = {}
     for (const [name, value] of Object.entries(attrs)) {
       const attr = this.world.devices.attrDef(did, name)
@@ -255,7 +256,12 @@ export class RuleEngine {
       if (problem) return { result: 'failed', error_code: ErrorCode.ATTR_INVALID, detail: problem }
       values[name] = fromWire(attr!, value as never, 'rest')
     }
-    this.write(did, values)
+    // Sent either way, so the control is announced (SNoti app2dev_kv) with its maker; an offline device never gets it.
+    if (!device.online) {
+      this.simulator.undelivered(did, values, { source: 'd3', uid })
+      return { result: 'failed', error_code: ErrorCode.DEVICE_OFFLINE, detail: 'device offline' }
+    }
+    this.simulator.write(did, values, { source: 'd3', uid })
     return { result: 'ok' }
   }
 

@@ -1,5 +1,5 @@
 // What a schedule does when it fires, in the sandbox: a device schedule writes its attrs to the virtual device as
-// a control would (source "scheduler"), and the run's result is the device's answer, the report that applies the
+// a control would (SNoti's source "scheduler", with the maker's uid), and the run's result is the device's answer, the report that applies the
 // write; an offline device, or one the schedule's owner is no longer bound to, fails at once. Group and scene
 // schedules are handed to whoever runs groups and scenes, if that part of the sandbox is there.
 import type { Attrs, AttrValue } from '@shared/open-api'
@@ -14,7 +14,7 @@ export interface AutomationTargets {
   scene?: (uid: string, sceneId: string) => Promise<RunEnd>
 }
 
-export function scheduleRunner(world: World, simulator: Pick<DeviceSimulator, 'write'>, targets: () => AutomationTargets = () => ({})): ScheduleExecutor {
+export function scheduleRunner(world: World, simulator: Pick<DeviceSimulator, 'write' | 'undelivered'>, targets: () => AutomationTargets = () => ({})): ScheduleExecutor {
   const waiting = new Map<number, { did: string; finish: (end: RunEnd) => void }>()
   world.devices.on('report', (did, attrs, answers) => {
     const run = answers === undefined ? undefined : waiting.get(answers)
@@ -48,13 +48,18 @@ export function scheduleRunner(world: World, simulator: Pick<DeviceSimulator, 'w
     const device = world.devices.get(did)
     if (!device) return finish({ status: 'failed', detail: { [did]: false }, error: 'device not found' })
     if (!world.bindings.get(row.uid, did)) return finish({ status: 'failed', detail: { [did]: false }, error: 'device not bound' })
-    if (!device.online) return finish({ status: 'failed', detail: { [did]: false }, error: 'device offline' })
     const values: Attrs = {}
     for (const [name, value] of Object.entries(fields.attrs)) {
       const attr = world.devices.attrDef(did, name)
       if (attr) values[name] = fromWire(attr, value as AttrValue, 'rest')
     }
     if (Object.keys(values).length === 0) return finish({ status: 'failed', detail: { [did]: false }, error: 'the sandbox devices take attrs only, not raw' })
-    waiting.set(simulator.write(did, values), { did, finish })
+    // Marked as the scheduler's, for the schedule's maker (SNoti app2dev_kv source "scheduler"); sent to an offline
+    // device too, so the control is announced, and failed at once.
+    if (!device.online) {
+      simulator.undelivered(did, values, { source: 'scheduler', uid: row.uid })
+      return finish({ status: 'failed', detail: { [did]: false }, error: 'device offline' })
+    }
+    waiting.set(simulator.write(did, values, { source: 'scheduler', uid: row.uid }), { did, finish })
   }
 }

@@ -7,6 +7,8 @@ import { generate } from 'selfsigned'
 import type { Attrs, AttrValue } from '@shared/open-api'
 import { rejectValue } from '../device-rules'
 import type { SandboxProduct } from '../products/product'
+import type { WriteOrigin } from '../raw-log'
+import type { DeviceSimulator } from '../simulator'
 import type { World } from '../world'
 
 /** The subscription names a client logs in with, and the `event_type` each is pushed as (they differ). */
@@ -18,6 +20,7 @@ export const SNOTI_EVENTS: Record<string, string> = {
   'device.attr_fault': 'attr_fault',
   'device.bind': 'device_bind',
   'device.unbind': 'device_unbind',
+  'device.app2dev.kv': 'app2dev_kv',
   'center_control.sub_device_added': 'sub_device_added',
   'center_control.sub_device_deleted': 'sub_device_deleted',
 }
@@ -57,6 +60,8 @@ export interface SnotiOptions {
   retentionS?: number
   /** Remote control: the virtual device applies and reports, as for any other control path. */
   write: (did: string, attrs: Attrs) => void
+  /** Every control sent to a device, with its origin: pushed as `app2dev_kv` (the simulator's `controls`). */
+  controls?: DeviceSimulator['controls']
 }
 
 export interface SnotiServer {
@@ -210,8 +215,17 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
       ...envelope(gwDid), child_product_key: child.seed.product_key, child_did: did, child_mac: child.seed.mac,
     })
   }
+  // A control on its way to a device (SNoti 设备控制事件): who sent it and how. `appid` and `uid` are absent for
+  // the enterprise API, as the spec says; the scheduler and the rule engine carry their maker's uid and our app's id.
+  const onControl = (did: string, attrs: Attrs, origin: WriteOrigin) => {
+    const state = device(did)
+    if (!state) return
+    const who = origin.source === 'enterprise_api' ? {} : { appid: origin.source === 'client' ? origin.appid : options.gizwitsAppId, ...(origin.uid ? { uid: origin.uid } : {}) }
+    publish(state.seed.product_key, 'app2dev_kv', { ...envelope(did), source: origin.source, ...who, data: kv(attrs) })
+  }
   world.devices.on('report', onReport)
   world.devices.on('online', onOnline)
+  options.controls?.on('control', onControl)
   world.bindings.on('binding', onBinding)
   world.gateways.on('subDevice', onSubDevice)
 
@@ -398,6 +412,7 @@ export async function startSnoti(options: SnotiOptions): Promise<SnotiServer> {
     close: async () => {
       world.devices.off('report', onReport)
       world.devices.off('online', onOnline)
+      options.controls?.off('control', onControl)
       world.bindings.off('binding', onBinding)
       world.gateways.off('subDevice', onSubDevice)
       for (const connection of connections) connection.socket.destroy()
