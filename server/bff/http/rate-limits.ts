@@ -24,9 +24,12 @@ export const DEFAULT_LIMITS: Record<LimitGroup, LimitPolicy> = {
   bind: { user: { max: 30, windowMs: 10 * MINUTE }, ip: { max: 60, windowMs: 10 * MINUTE } },
   control: { user: { max: 30, windowMs: 10_000 }, ip: { max: 120, windowMs: 10_000 } },
   write: { user: { max: 60, windowMs: MINUTE }, ip: { max: 240, windowMs: MINUTE } },
-  read: { user: { max: 300, windowMs: MINUTE }, ip: { max: 1200, windowMs: MINUTE } },
+  // WeChat opens every menu entry and link as a fresh page load (8–12 reads each, and one page socket), and pages
+  // with live progress poll (a scene run twice a second, a firmware update once): a person going from page to page
+  // quickly stays inside these; a script reading in a loop does not.
+  read: { user: { max: 600, windowMs: MINUTE }, ip: { max: 1200, windowMs: MINUTE } },
   // Opening page sockets; the frames on them are limited by the socket itself.
-  socket: { user: { max: 30, windowMs: MINUTE }, ip: { max: 120, windowMs: MINUTE } },
+  socket: { user: { max: 60, windowMs: MINUTE }, ip: { max: 120, windowMs: MINUTE } },
   push: { ip: { max: 1200, windowMs: MINUTE } },
   // Saving a linkage rule reads the user's devices and definitions and makes the cloud check it for loops.
   rules: { user: { max: 20, windowMs: MINUTE }, ip: { max: 120, windowMs: MINUTE } },
