@@ -105,6 +105,8 @@ describe('a gateway with sub-devices', () => {
     await room.click()
     const sheet = page.locator('[data-room-sheet]')
     await sheet.locator('[data-room-option="卧室"][aria-checked="true"]').waitFor()
+    // Slid in: the sheet's bottom at the screen's.
+    await page.waitForFunction(() => Math.abs((document.querySelector('[data-room-sheet]')?.getBoundingClientRect().bottom ?? 0) - window.innerHeight) < 1)
     await screenshot(page, 'gateway-05-room-sheet')
     await sheet.locator('[data-room-option="阳台"]').click()
     await sheet.waitFor({ state: 'hidden' })
