@@ -38,8 +38,13 @@ export function useDeviceRoom(did: () => string, hub?: () => string | undefined)
   const roomName = computed(() => home.value?.rooms.find((room) => room.id === roomId.value)?.name ?? null)
   const editable = computed(() => home.value?.role === 'owner')
 
-  async function ready(): Promise<void> {
-    if (homes.status !== 'ready') await homes.load()
+  /**
+   * The last visit's layout (the first-screen cache) answers at once, so a device page opened straight from a
+   * WeChat notice costs no extra request (reads are budgeted per user); the homes are asked when they know nothing
+   * of this device, or when `fresh` (the owner is about to move it).
+   */
+  async function ready(fresh = false): Promise<void> {
+    if (homes.status !== 'ready' && (fresh || !placementOf(did()))) await homes.load()
   }
 
   /** Puts the device in a room (null: 未分配) of its home, or of `homeId`; moves run one after another. */
