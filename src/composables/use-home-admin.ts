@@ -7,7 +7,7 @@ export function useHomeAdmin() {
   const homes = useHomesStore()
   const thenReload = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     const result = await call(...args)
-    await homes.load()
+    await homes.load(true)
     return result
   }
   return {

@@ -36,7 +36,9 @@ export const useHomesStore = defineStore('homes', {
     },
   },
   actions: {
-    load(): Promise<void> {
+    /** `fresh`: after a change, a load already under way may predate it, so wait for it and load again. */
+    load(fresh = false): Promise<void> {
+      if (fresh && loading) return loading.then(() => this.load())
       loading ??= (async () => {
         if (this.status !== 'ready') this.status = 'loading'
         try {
