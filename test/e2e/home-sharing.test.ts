@@ -62,7 +62,8 @@ describe('sharing a home', () => {
 
     owner = await openAs(XIAOMING, '/homes')
     await owner.locator('[data-members-panel]').waitFor({ timeout: 20_000 })
-    expect(await owner.locator('[data-members-panel]').innerText()).toContain('还没有成员')
+    // The panel is drawn before its members arrive: wait for the answer, not the first paint.
+    await expect.poll(() => owner.locator('[data-members-panel]').innerText(), { timeout: 10_000 }).toContain('还没有成员')
     await owner.locator('[data-home-invite-uid]').fill(memberUid)
     await owner.locator('[data-home-invite]').click()
     await owner.locator(`[data-home-waiting="${memberUid}"]`).waitFor({ timeout: 10_000 })
