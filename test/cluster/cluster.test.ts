@@ -219,6 +219,8 @@ describe('a BFF stopped with SIGTERM', () => {
     const wanted = [18, 19, 27, 28].find((value) => value !== writer.setTemp)!
 
     writer.page.send({ cmd: 'c2s_write', req_sn: 1, id: 'graceful-cmd-0001', data: { did: SECOND_USERS_AC, attrs: { set_temp: wanted } } })
+    // In flight: sent to the device and not yet answered (a SIGTERM racing the frame itself would find nothing to finish).
+    expect((await writer.page.next<{ data: Record<string, unknown> }>(cmd('s2c_write_res'), 5000)).data).toMatchObject({ ok: true, state: 'sent' })
     await stack.killBff(2, 'SIGTERM')
     expect(await Promise.all(codes)).toEqual(Array(codes.length).fill(1012))
     expect(stack.bffExit(2)).toEqual({ code: 0, signal: null })

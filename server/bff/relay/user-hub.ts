@@ -345,11 +345,11 @@ export class UserHub {
    */
   async drain(maxMs: number): Promise<number> {
     for (const link of this.links.values()) for (const page of [...link.pages]) page.close?.(PageWsCloseCode.SERVICE_RESTART, 'service restart')
-    const window = this.options.relay?.writeWindowMs ?? WRITE_WINDOW_MS
+    // A sent command waits for the device's report until `maxMs`, not only its send window: the device may answer
+    // late (a busy cloud), and an answer heard here is a verdict the page gets instead of "not confirmed yet".
     const inFlight = () => {
       let n = this.queued.size
-      const now = Date.now()
-      for (const link of this.links.values()) for (const pending of link.pendingWrites.values()) if (!pending.confirmed && pending.id !== undefined && now - pending.at < window) n++
+      for (const link of this.links.values()) for (const pending of link.pendingWrites.values()) if (!pending.confirmed && pending.id !== undefined) n++
       return n
     }
     const until = Date.now() + maxMs
