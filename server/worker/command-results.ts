@@ -8,7 +8,8 @@
 // Schedules and linkage rules run inside the cloud, so the BFF never sees their commands: the worker learns of them
 // from SNoti's control event (`app2dev_kv`, source `scheduler` or `d3`, with the maker's uid) and journals each
 // one here, under a command id derived from the event, so a redelivered event or a second worker adds nothing.
-import type { Attrs } from '@shared/open-api'
+import type { AttrItem, Attrs } from '@shared/open-api'
+import { fitEntries, valueEntries } from '@shared/values-text'
 import { COMMAND_FAILURE, COMMAND_SOURCE, type CommandFailure, type CommandSource } from '@shared/commands'
 import type { CommandResults, CommandStore, HistoryStore } from '../bff/worker-seam'
 
@@ -38,9 +39,23 @@ const TITLES: Partial<Record<CommandSource, { done: string; failed: string }>> =
   [COMMAND_SOURCE.RULE]: { done: '联动已执行', failed: '联动没有执行' },
 }
 
-const valuesText = (attrs: Attrs) => Object.entries(attrs).map(([name, value]) => `${name}=${typeof value === 'boolean' ? (value ? '开' : '关') : String(value)}`).join(' ')
+/**
+ * A notice's detail is a WeChat keyword: a subscription notice's `thing` holds 20 characters (the template message's
+ * `character_string` 32), so the values are fitted whole into 20 rather than cut mid-word.
+ */
+export const DETAIL_MAX = 20
 
-export function commandResults(commands: CommandResults & Pick<CommandStore, 'begin' | 'setState'>, answerMs: number) {
+/**
+ * `attrsOf`: the datapoints of a device's product (definitions.ts), so values read as the app's log reads them
+ * ("设定温度 27°C、开关 开"); [] (the cloud was down) leaves the raw names.
+ */
+export function commandResults(
+  commands: CommandResults & Pick<CommandStore, 'begin' | 'setState'>,
+  answerMs: number,
+  attrsOf: (did: string, names: readonly string[]) => AttrItem[] = () => [],
+) {
+  const valuesText = (did: string, attrs: Attrs) => fitEntries(valueEntries(attrsOf(did, Object.keys(attrs)), attrs), DETAIL_MAX)
+
   return {
     /** A status report from SNoti: what it shows done is confirmed (commands sent within the answer time). */
     async confirmByReport(did: string, values: Record<string, unknown>): Promise<void> {
@@ -87,7 +102,7 @@ export function commandResults(commands: CommandResults & Pick<CommandStore, 'be
           did: command.did,
           device_name: alias || command.did,
           title: (done ? TITLES[command.source]?.done : TITLES[command.source]?.failed) ?? (done ? '指令已执行' : '指令没有执行'),
-          detail: done ? valuesText(command.attrs).slice(0, 32) || '已执行' : REASON_TEXT[command.reason ?? COMMAND_FAILURE.NO_REPORT],
+          detail: done ? valuesText(command.did, command.attrs) || '已执行' : REASON_TEXT[command.reason ?? COMMAND_FAILURE.NO_REPORT],
           created_at: at,
           edge: 'fire',
           alert_key: `command:${command.id}`,

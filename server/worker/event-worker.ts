@@ -12,6 +12,7 @@ import {
 import { attrEdge, digestText, evaluate, FRESH, inQuietHours, ruleText, type Edge } from './alerts'
 import { channelsFor, CONFIG_HINT, verdictOf, type Channel } from './channels'
 import { commandResults, COMMAND_ANSWER_MS } from './command-results'
+import { definitions as productDefinitions } from './definitions'
 import { checkFirmware as checkFirmwareOf } from './firmware-notices'
 import { SnotiClient, type SnotiEndpoint, type SnotiPush } from './snoti-client'
 
@@ -91,7 +92,6 @@ const clientMsgId = (key: string) => createHash('sha256').update(key).digest('he
 export function startWorker(options: WorkerOptions): EventWorker {
   const log = options.log ?? ((message: string) => console.warn(`[worker] ${message}`))
   const store: HistoryStore = options.pool ? pgHistoryStore(options.pool, { claimS: options.noticeClaimS }) : sqliteHistoryStore(options.db ?? noDatabase())
-  const commands = commandResults(options.pool ? pgCommandStore(options.pool) : sqliteCommandStore(options.db ?? noDatabase()), options.commandAnswerMs ?? COMMAND_ANSWER_MS)
   const accessToken = new AccessTokenSource({ appId: options.wechat.appId, appSecret: options.wechat.appSecret, apiBase: options.wechat.apiBase }, memoryTokenCache())
 
   // ---- who is bound to a device: each user's bindings, read as that user (phone_id = openid, as the BFF logs in) ----
@@ -105,6 +105,11 @@ export function startWorker(options: WorkerOptions): EventWorker {
     if (!response.ok) throw new Error(`Gizwits ${path} answered ${response.status} ${body.error_code ?? ''} ${body.error_message ?? ''}`)
     return body
   }
+
+  // ---- the products' datapoints, so command notices read "设定温度 27°C" as the app's log does (definitions.ts) ----
+  const datapoints = productDefinitions((productKey) => gizwits(`/app/datapoint?product_key=${encodeURIComponent(productKey)}`), log)
+  const watched = options.snoti.credentials.map((credential) => credential.product_key)
+  const commands = commandResults(options.pool ? pgCommandStore(options.pool) : sqliteCommandStore(options.db ?? noDatabase()), options.commandAnswerMs ?? COMMAND_ANSWER_MS, datapoints.attrsOf)
 
   async function refreshAudience(): Promise<void> {
     const now = Math.floor(Date.now() / 1000)
@@ -159,6 +164,7 @@ export function startWorker(options: WorkerOptions): EventWorker {
   async function apply(tx: HistoryStore, push: SnotiPush): Promise<void> {
     const at = push.created_at
     const did = push.did
+    if (typeof push.product_key === 'string') datapoints.noteDevice(did, push.product_key)
     if (!(await tx.recordEvent({ key: eventKey(push), did, type: push.event_type, createdAt: at, data: push.data ?? { uid: push.uid ?? null } }))) return
     switch (push.event_type) {
       case 'device_status_kv': {
@@ -216,6 +222,9 @@ export function startWorker(options: WorkerOptions): EventWorker {
     }
     try {
       // Commands whose page closed: those settled (by the relay or a report) become notices, the unanswered fail.
+      // The definitions are read first (rarely: cached), outside the transaction; a cloud that is down costs one
+      // timeout a minute at most and leaves the raw names.
+      await datapoints.load(watched)
       await store.atomically((tx) => commands.tell(tx, at))
     } catch (error) {
       log(`command results not told yet (${(error as Error).message})`)

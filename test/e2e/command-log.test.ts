@@ -58,14 +58,14 @@ describe('who did what to the device, and notices in WeChat', () => {
     const link = `${stack.bffUrl}/devices/${AC}`
     expect(await post(`/cgi-bin/message/subscribe/bizsend?access_token=${token}`, {
       touser: OWNER, template_id: SUBSCRIBE_TEMPLATE, page: link,
-      data: { thing1: { value: '客厅空调' }, thing2: { value: '指令已执行' }, thing3: { value: 'set_temp=27' }, time4: { value: '2026-11-26 08:00' } },
+      data: { thing1: { value: '客厅空调' }, thing2: { value: '指令已执行' }, thing3: { value: '设定温度 27°C' }, time4: { value: '2026-11-26 08:00' } },
     })).toMatchObject({ errcode: 0 })
     const chat = await context.newPage()
     await chat.goto(`${stack.sandboxUrl}/wechat/?openid=${OWNER}`)
     // The user writes to the account: the 48-hour window opens, and a customer-service message may follow.
     await chat.fill('#text', '空调')
     await chat.click('#compose button')
-    expect(await post(`/cgi-bin/message/custom/send?access_token=${token}`, { touser: OWNER, msgtype: 'text', text: { content: `客厅空调：指令已执行（set_temp=27）\n<a href="${link}">打开设备</a>` } })).toMatchObject({ errcode: 0 })
+    expect(await post(`/cgi-bin/message/custom/send?access_token=${token}`, { touser: OWNER, msgtype: 'text', text: { content: `客厅空调：指令已执行（设定温度 27°C）\n<a href="${link}">打开设备</a>` } })).toMatchObject({ errcode: 0 })
     await chat.reload()
     const notice = chat.locator('.bubble.template', { hasText: '订阅通知' })
     await notice.waitFor({ timeout: 10_000 })

@@ -58,7 +58,7 @@ test('a schedule fired by the sandbox clock is journaled as the schedule\'s, con
   await fireSchedule({ set_temp: 19 })
   await expect.poll(async () => (await journal(LIVING_ROOM_AC)).map((row) => [row.source, row.state, row.openid]), { timeout: 8000 }).toEqual([['schedule', 'confirmed', FIRST_USER]])
   expect((await journal(LIVING_ROOM_AC))[0]!.attrs).toEqual({ set_temp: 19 })
-  await expect.poll(async () => (await commandNotices()).map((notice) => [notice.title, notice.detail, notice.did]), { timeout: 5000 }).toEqual([['定时已执行', 'set_temp=19', LIVING_ROOM_AC]])
+  await expect.poll(async () => (await commandNotices()).map((notice) => [notice.title, notice.detail, notice.did]), { timeout: 5000 }).toEqual([['定时已执行', '设定温度 19°C', LIVING_ROOM_AC]])
 
   await redeliver()
   expect(await journal(LIVING_ROOM_AC)).toHaveLength(1)
@@ -80,7 +80,7 @@ test('a linkage rule fired by a report is journaled as the rule\'s, confirmed, t
   await sandbox(`/sandbox/devices/${BALCONY_PLANT}/report`, { attrs: { soil_humidity: 20 } })
   // SNoti carries switches as 0/1, and so does the journal (the report it is matched against says the same).
   await expect.poll(async () => (await journal(BALCONY_PLANT)).map((row) => [row.source, row.state, row.attrs]), { timeout: 8000 }).toEqual([['rule', 'confirmed', { pump: 1 }]])
-  await expect.poll(async () => (await commandNotices()).map((notice) => notice.title), { timeout: 5000 }).toEqual(['联动已执行'])
+  await expect.poll(async () => (await commandNotices()).map((notice) => [notice.title, notice.detail]), { timeout: 5000 }).toEqual([['联动已执行', '水泵 开']])
 
   await redeliver()
   expect(await journal(BALCONY_PLANT)).toHaveLength(1)

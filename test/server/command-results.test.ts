@@ -42,13 +42,14 @@ test('a command whose page closed is confirmed by the device\'s report and told 
   await sendAndClose('command-closed-0001', { set_temp: 27 })
   await expect.poll(async () => (await commandNotices()).map((notice) => [notice.title, notice.status, notice.channel]), { timeout: 8000 }).toEqual([['指令已执行', 'sent', 'subscribe']])
   const [notice] = await commandNotices()
-  expect(notice).toMatchObject({ did: LIVING_ROOM_AC, detail: 'set_temp=27' })
+  // Named as the app's log names it (the product's datapoints, read by the worker), not set_temp=27.
+  expect(notice).toMatchObject({ did: LIVING_ROOM_AC, detail: '设定温度 27°C' })
   // Who sent it, from where, and what became of it.
   expect(await backend.context.commandLog.ofDevice(LIVING_ROOM_AC, 10)).toEqual([expect.objectContaining({ openid: FIRST_USER, id: 'command-closed-0001', source: 'page', state: 'confirmed', attrs: { set_temp: 27 } })])
   // WeChat: a subscription notice that opens the device page (through the silent login).
   const chat = await json<{ messages: Array<{ kind: string; page?: string; data?: Record<string, { value: string }> }> }>(await fetch(`${backend.sandbox.url}/sandbox/wechat/conversation?openid=${FIRST_USER}`))
   expect(chat.messages.filter((message) => message.kind === 'subscribe')).toEqual([
-    expect.objectContaining({ page: `${backend.bffUrl}/devices/${LIVING_ROOM_AC}`, data: expect.objectContaining({ thing2: { value: '指令已执行' } }) }),
+    expect.objectContaining({ page: `${backend.bffUrl}/devices/${LIVING_ROOM_AC}`, data: expect.objectContaining({ thing2: { value: '指令已执行' }, thing3: { value: '设定温度 27°C' } }) }),
   ])
   // In the app: the message centre lists it.
   const list = await json<AlertsResponse>(await fetch(`${backend.bffUrl}/api/alerts`, { headers: backend.page(owner) }))
