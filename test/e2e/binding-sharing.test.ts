@@ -3,7 +3,7 @@
 // another browser, controlled by both, then taken back live.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
+import { enterAs, launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
@@ -21,9 +21,7 @@ async function openAs(openid: string, path = '/'): Promise<Page> {
   const context = await newPhoneContext(browser)
   contexts.push(context)
   const page = await context.newPage()
-  await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${openid}&next=${encodeURIComponent(`${stack.bffUrl}${path}`)}`)
-  await page.waitForURL((url) => url.href.startsWith(stack.bffUrl))
-  return page
+  return enterAs(page, stack, openid, path)
 }
 
 async function airkiss(page: Page, did: string, ssid: string, password: string) {

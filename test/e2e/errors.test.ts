@@ -5,7 +5,7 @@
 // up with a retry; a hung backend gives up with a retry instead of spinning; retry buttons sit in the middle.
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
+import { enterAs, launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startHoldProxy } from '../support/hold-proxy'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
@@ -146,8 +146,7 @@ describe('errors a person understands', () => {
     const context = await newPhoneContext(browser, 'en-US')
     contexts.push(context)
     const page = await context.newPage()
-    await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${XIAOMING}&next=${encodeURIComponent(`${stack.bffUrl}/healthz`)}`)
-    await page.waitForURL((url) => url.href.startsWith(stack.bffUrl))
+    await enterAs(page, stack, XIAOMING, '/healthz')
     await page.route('**/api/app/bindings?**', (route) => route.fulfill(GATEWAY_502))
     await page.goto(`${stack.bffUrl}/`)
     await page.locator('[data-list-error]').waitFor({ timeout: 15_000 })

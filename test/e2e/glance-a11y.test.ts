@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BoundDevice } from '@shared/open-api'
 import { runAxe, type AxeReport } from '../support/axe'
-import { launchChromium, newPhoneContext, SCREENSHOT_DIR, screenshot } from '../support/browser'
+import { enterAs, launchChromium, newPhoneContext, screenshot, SCREENSHOT_DIR } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
@@ -39,9 +39,7 @@ async function openAs(openid: string, path = '/', locale = 'zh-CN'): Promise<Pag
       return send.call(this, data)
     }
   })
-  await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${openid}&next=${encodeURIComponent(`${stack.bffUrl}${path}`)}`)
-  await page.waitForURL((url) => url.href.startsWith(stack.bffUrl))
-  return page
+  return enterAs(page, stack, openid, path)
 }
 
 async function bindings(page: Page): Promise<BoundDevice[]> {

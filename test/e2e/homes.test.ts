@@ -3,7 +3,7 @@
 // the next visit painted grouped from the last one, before the BFF answers, so the list never jumps.
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium, newPhoneContext, screenshot } from '../support/browser'
+import { enterAs, launchChromium, newPhoneContext, screenshot } from '../support/browser'
 import { startStackProcess, type StackProcess } from '../support/stack-process'
 
 const XIAOMING = 'oDemo_XiaoMing_6fA2kP9sQ1wE'
@@ -17,9 +17,7 @@ let context: BrowserContext
 async function openAs(openid: string, path = '/'): Promise<Page> {
   context = await newPhoneContext(browser)
   const page = await context.newPage()
-  await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${openid}&next=${encodeURIComponent(`${stack.bffUrl}${path}`)}`)
-  await page.waitForURL((url) => url.href.startsWith(stack.bffUrl))
-  return page
+  return enterAs(page, stack, openid, path)
 }
 
 beforeAll(async () => {

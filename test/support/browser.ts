@@ -41,3 +41,13 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path, fullPage: options.fullPage ?? false })
   return path
 }
+
+/**
+ * Signs `page` in as this WeChat user the way a phone does: the sandbox's WeChat knows who is holding the phone,
+ * then opens `path` of the app, whose silent login runs; resolves once the app's origin is reached.
+ */
+export async function enterAs(page: Page, stack: { sandboxUrl: string; bffUrl: string }, openid: string, path = '/'): Promise<Page> {
+  await page.goto(`${stack.sandboxUrl}/sandbox/wechat/identity?openid=${openid}&next=${encodeURIComponent(`${stack.bffUrl}${path}`)}`)
+  await page.waitForURL((url) => url.href.startsWith(stack.bffUrl))
+  return page
+}
