@@ -6,6 +6,8 @@ import type { HomeView } from '@shared/homes'
 import { fetchHomes } from '@/api/homes'
 
 const CURRENT_KEY = 'home'
+/** The wait after each failed load before the next try; null: the last try. */
+const RETRY_MS = [1000, 3000, null] as const
 
 function storedHome(): number | null {
   try {
@@ -41,12 +43,17 @@ export const useHomesStore = defineStore('homes', {
       if (fresh && loading) return loading.then(() => this.load())
       loading ??= (async () => {
         if (this.status !== 'ready') this.status = 'loading'
-        try {
-          this.homes = await fetchHomes()
-          this.status = 'ready'
-        } catch {
-          // The list still shows every device, ungrouped.
-          this.status = 'error'
+        // A failed answer (the cloud busy while the BFF places new devices) is asked again twice, a little later:
+        // until then, and if all fail, the list still shows every device, ungrouped.
+        for (const wait of RETRY_MS) {
+          try {
+            this.homes = await fetchHomes()
+            this.status = 'ready'
+            return
+          } catch {
+            this.status = 'error'
+            if (wait !== null) await new Promise((resolve) => setTimeout(resolve, wait))
+          }
         }
       })().finally(() => (loading = null))
       return loading
