@@ -235,7 +235,9 @@ describe('pressed states', () => {
       await page.mouse.up()
       return { image }
     }
-    // Released on the list with no tap landing elsewhere: press on the tab of the page we are on.
+    // Released on the list with no tap landing elsewhere: press on the tab of the page we are on. The list is drawn
+    // flat first and regrouped by room when the homes answer; a card found before that is replaced.
+    await page.locator('[data-room] [data-did]').first().waitFor({ timeout: 20_000 })
     const idleCard = await page.locator('[data-did]').first().evaluate((element) => getComputedStyle(element).backgroundImage)
     expect(idleCard).toBe('none')
     expect((await pressed('[data-tab="devices"]')).image).toMatch(/linear-gradient/)
